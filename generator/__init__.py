@@ -1,0 +1,1 @@
+"""Outage resilience playbooks: YAML → validated model → Markdown → static site."""

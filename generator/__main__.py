@@ -1,0 +1,5 @@
+"""Allow ``python -m generator`` as an alias of the ``playbooks`` console script."""
+
+from generator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,95 @@
+"""Read every YAML file under ``playbooks/`` into one validated corpus, or report why not."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.model import Catalog, Playbook
+from generator.problems import Problem, display_path
+from generator.references import check_catalog, check_playbook, uncovered_causes
+from generator.validation import validate_model
+from generator.yamlsource import YamlDocument, read_yaml
+
+CATALOG_FILE = "_catalog.yml"
+"""Shared concepts. The underscore keeps it apart from playbooks, whose ids cannot start so."""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    catalog: Catalog
+    playbooks: tuple[Playbook, ...]
+
+
+@dataclass(frozen=True)
+class LoadedPlaybook:
+    playbook: Playbook
+    document: YamlDocument
+
+
+def load_corpus(playbooks_dir: Path, root: Path) -> tuple[Corpus | None, list[Problem]]:
+    """All problems in one pass; a corpus only when there is no error at all."""
+    problems: list[Problem] = []
+    catalog_path = playbooks_dir / CATALOG_FILE
+    catalog, catalog_problems = _load_catalog(catalog_path, display_path(catalog_path, root))
+    problems += catalog_problems
+    loaded: list[LoadedPlaybook] = []
+    for path in playbook_files(playbooks_dir):
+        playbook, file_problems = load_playbook(path, display_path(path, root), catalog)
+        problems += file_problems
+        if playbook is not None:
+            loaded.append(playbook)
+    for stray in sorted(playbooks_dir.glob("*.yaml")):
+        problems.append(
+            Problem(
+                display_path(stray, root),
+                0,
+                0,
+                "playbooks use the .yml extension; rename this file",
+            )
+        )
+    if catalog is None or any(p.severity == "error" for p in problems):
+        return None, problems
+    return Corpus(catalog, tuple(item.playbook for item in loaded)), problems
+
+
+def playbook_files(playbooks_dir: Path) -> list[Path]:
+    """Every playbook file, in a stable order; the catalog is not one."""
+    return sorted(p for p in playbooks_dir.glob("*.yml") if p.name != CATALOG_FILE)
+
+
+def load_playbook(
+    path: Path, display: str, catalog: Catalog | None
+) -> tuple[LoadedPlaybook | None, list[Problem]]:
+    """One playbook file: parsed, validated, and checked against the catalog when there is one."""
+    document, problems = read_yaml(path, display)
+    if document is None:
+        return None, problems
+    playbook, model_problems = validate_model(Playbook, document.data, document.source)
+    problems += model_problems
+    if playbook is None:
+        return None, problems
+    if catalog is not None:
+        problems += check_playbook(playbook, catalog, document.source, path.stem)
+    for cause_id in uncovered_causes(playbook):
+        index = next(i for i, cause in enumerate(playbook.causes) if cause.id == cause_id)
+        warning = document.source.problem(
+            ("causes", index, "id"), f"no mitigation addresses cause '{cause_id}'"
+        )
+        problems.append(
+            Problem(warning.path, warning.line, warning.col, warning.message, "warning")
+        )
+    return LoadedPlaybook(playbook, document), problems
+
+
+def _load_catalog(path: Path, display: str) -> tuple[Catalog | None, list[Problem]]:
+    if not path.exists():
+        return None, [Problem(display, 0, 0, "the shared catalog is missing; restore it from git")]
+    document, problems = read_yaml(path, display)
+    if document is None:
+        return None, problems
+    catalog, model_problems = validate_model(Catalog, document.data, document.source)
+    if catalog is None:
+        return None, problems + model_problems
+    problems += check_catalog(catalog, document.source)
+    return catalog, problems

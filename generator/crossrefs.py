@@ -1,0 +1,94 @@
+"""Every cross-reference map, computed once, so each page gets its back-links for free."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from generator.corpus import Corpus
+from generator.model import (
+    CAUSE_KINDS,
+    MITIGATION_KINDS,
+    Cause,
+    Checklist,
+    Incident,
+    Mitigation,
+    Playbook,
+    Section,
+    Source,
+)
+
+
+@dataclass(frozen=True)
+class CrossRefs:
+    sections: dict[str, Section]
+    sources: dict[str, Source]
+    incidents: dict[str, Incident]
+    playbooks_by_section: dict[str, list[Playbook]]
+    causes_by_kind: dict[str, list[tuple[Playbook, Cause]]]
+    mitigations_by_kind: dict[str, list[tuple[Playbook, Mitigation]]]
+    checklists_by_audience: dict[str, list[tuple[Playbook, Checklist]]]
+    playbooks_citing: dict[str, list[Playbook]]
+    playbooks_by_incident: dict[str, list[Playbook]]
+    sources_of: dict[str, list[Source]]
+    incidents_of: dict[str, list[Incident]]
+
+
+def build_crossrefs(corpus: Corpus) -> CrossRefs:
+    catalog = corpus.catalog
+    sources = {source.id: source for source in catalog.sources}
+    incidents = {incident.id: incident for incident in catalog.incidents}
+    by_section: dict[str, list[Playbook]] = defaultdict(list)
+    causes: dict[str, list[tuple[Playbook, Cause]]] = {kind: [] for kind in CAUSE_KINDS}
+    mitigations: dict[str, list[tuple[Playbook, Mitigation]]] = {k: [] for k in MITIGATION_KINDS}
+    checklists: dict[str, list[tuple[Playbook, Checklist]]] = defaultdict(list)
+    citing: dict[str, list[Playbook]] = defaultdict(list)
+    by_incident: dict[str, list[Playbook]] = defaultdict(list)
+    sources_of: dict[str, list[Source]] = {}
+    incidents_of: dict[str, list[Incident]] = {}
+    for playbook in sorted(corpus.playbooks, key=lambda p: p.title.casefold()):
+        by_section[playbook.section].append(playbook)
+        for cause in playbook.causes:
+            causes[cause.kind].append((playbook, cause))
+        for mitigation in playbook.mitigations:
+            mitigations[mitigation.kind].append((playbook, mitigation))
+        for checklist in playbook.checklists:
+            checklists[checklist.audience].append((playbook, checklist))
+        cited = _cited_source_ids(playbook)
+        sources_of[playbook.id] = [sources[source_id] for source_id in cited]
+        for source_id in cited:
+            citing[source_id].append(playbook)
+        incident_ids = dict.fromkeys(
+            [*playbook.incidents, *(i for cause in playbook.causes for i in cause.incidents)]
+        )
+        incidents_of[playbook.id] = sorted(
+            (incidents[i] for i in incident_ids), key=lambda incident: incident.date
+        )
+        for incident_id in incident_ids:
+            by_incident[incident_id].append(playbook)
+    return CrossRefs(
+        sections={section.id: section for section in catalog.sections},
+        sources=sources,
+        incidents=incidents,
+        playbooks_by_section=dict(by_section),
+        causes_by_kind=causes,
+        mitigations_by_kind=mitigations,
+        checklists_by_audience=dict(checklists),
+        playbooks_citing=dict(citing),
+        playbooks_by_incident=dict(by_incident),
+        sources_of=sources_of,
+        incidents_of=incidents_of,
+    )
+
+
+def _cited_source_ids(playbook: Playbook) -> list[str]:
+    """Source ids in the order a reader meets them on the page, each once."""
+    groups = [playbook.causes, playbook.impacts, playbook.mitigations, playbook.faq]
+    ids = [source for group in groups for entity in group for source in entity.sources]
+    ids += [
+        source
+        for checklist in playbook.checklists
+        for item in checklist.items()
+        for source in item.sources
+    ]
+    return list(dict.fromkeys(ids))

@@ -1,0 +1,120 @@
+"""Make contributor text inert in the Markdown and HTML it lands in.
+
+Contributor text is data. Text meant for one line (titles, list items, table cells) is
+written with every Markdown or HTML special character as a numeric entity, which is valid
+in both languages and displays as the character itself. Paragraph text (``Prose``) keeps a
+small, harmless subset of Markdown (emphasis, code, lists, links whose targets the model
+checked) and loses everything that could add markup, structure or remote content.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from markupsafe import Markup
+
+from generator.model import ALLOWED_URL_SCHEMES
+
+_INLINE_SPECIAL = frozenset("\\`*_{}[]()#+-.!|~^=<>&:\"'$%@?/")
+_PROSE_ALWAYS = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    "{": "&#123;",
+    "}": "&#125;",
+    "|": "&#124;",
+    "!": "&#33;",
+    "^": "&#94;",
+    "~": "&#126;",
+    "=": "&#61;",
+    "#": "&#35;",
+    "$": "&#36;",
+    "%": "&#37;",
+    "@": "&#64;",
+    ":": "&#58;",
+}
+_IDENTIFIER = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*$")
+_RULE_LINE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_LINE_START_MARKER = re.compile(r"^(\s*)(\?)")
+_LINK_TARGET = re.compile(r"\]\(([^)\s]*)\)")
+_HOLD = "\x00"  # the model forbids control characters, so this cannot occur in prose
+_HELD = re.compile(f"{_HOLD}(\\d+){_HOLD}")
+_UNHELD_LINK = re.compile(f"\\]\\((?!{_HOLD})")
+
+
+def inline(text: str) -> Markup:
+    """One line of text, with no Markdown or HTML meaning left in it."""
+    collapsed = " ".join(str(text).split())
+    return Markup("".join(f"&#{ord(c)};" if c in _INLINE_SPECIAL else c for c in collapsed))
+
+
+def prose(text: str) -> Markup:
+    """Paragraphs with emphasis, code, lists and checked links; nothing else survives."""
+    return Markup("\n".join(_prose_line(line) for line in str(text).strip().splitlines()))
+
+
+def _prose_line(line: str) -> str:
+    if _RULE_LINE.match(line):
+        return str(inline(line))
+    targets: list[str] = []
+
+    def keep_target(match: re.Match[str]) -> str:
+        if not match.group(1).startswith(ALLOWED_URL_SCHEMES):
+            return match.group(0)
+        targets.append(match.group(1))
+        return f"]({_HOLD}{len(targets) - 1}{_HOLD})"
+
+    held = _LINK_TARGET.sub(keep_target, line)
+    escaped = _UNHELD_LINK.sub("]&#40;", "".join(_PROSE_ALWAYS.get(c, c) for c in held))
+    escaped = _LINE_START_MARKER.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", escaped)
+    return _HELD.sub(lambda m: str(url(targets[int(m.group(1))])), escaped)
+
+
+def url(address: str) -> Markup:
+    """A validated address, encoded so it cannot end a Markdown link or an HTML attribute."""
+    return Markup(quote(str(address), safe=":/?#[]@!$&*+,;=%-._~"))
+
+
+def identifier(value: str) -> Markup:
+    """An id the model validated as a slug, usable verbatim in anchors and attributes."""
+    if not _IDENTIFIER.match(str(value)):
+        raise ValueError(f"not an identifier: {value!r}")
+    return Markup(value)
+
+
+def attribute(text: str) -> Markup:
+    """Text for an HTML attribute value in double quotes."""
+    return Markup(html.escape(str(text), quote=True))
+
+
+def code_block(text: str) -> Markup:
+    """A fenced block that shows ``text`` exactly, whatever backticks it contains."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return Markup(f"{fence}text\n{text.rstrip()}\n{fence}")
+
+
+def front_matter(title: str, description: str) -> Markup:
+    """YAML front matter for MkDocs.
+
+    Material prints ``page.title | striptags`` into ``<title>`` unescaped, and
+    ``page.meta.description`` into an attribute: titles hold no ``<``/``>`` (the model refuses
+    them) and ``&`` is escaped; the description is escaped for an attribute.
+    """
+    fields: dict[str, Any] = {
+        "title": str(title).replace("&", "&amp;"),
+        "description": html.escape(" ".join(str(description).split()), quote=True),
+    }
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
+    return Markup("---\n" + "\n".join(lines) + "\n---")
+
+
+def finalize(value: Any) -> Any:
+    """Jinja's hook on every ``{{ }}``: escape anything not already marked safe."""
+    if isinstance(value, Markup):
+        return value
+    return inline(value)

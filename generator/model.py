@@ -1,0 +1,253 @@
+"""The schema: pydantic models for playbooks and the shared catalog.
+
+These classes are the single source of truth. The JSON Schema that editors use is exported
+from them, and every rule a contributor can break is stated here, next to the field it
+guards, so that errors can name the field and the line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+_SLUG = re.compile(SLUG_PATTERN)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_MARKDOWN_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
+ALLOWED_URL_SCHEMES = ("https://", "http://", "mailto:")
+
+CAUSE_KINDS = {
+    "software-bug": "Software bugs and latent defects",
+    "bad-change": "Bad changes and configuration errors",
+    "capacity": "Capacity limits and peak load",
+    "dependency": "Dependencies: DNS, cloud regions, third parties",
+    "hardware": "Server, network and data-centre failures",
+    "cascade": "Cascading failures between services",
+    "attack": "Attacks, including DDoS",
+    "maintenance": "Scheduled maintenance and upgrades",
+}
+STAKEHOLDERS = {
+    "sellers": "Sellers",
+    "fba-sellers": "Fulfillment by Amazon sellers",
+    "shoppers": "Shoppers",
+    "logistics": "Logistics and supply chain",
+    "economy": "The wider marketplace economy",
+    "platform-teams": "Platform teams",
+}
+MITIGATION_KINDS = {
+    "redundancy": "Redundancy and failover",
+    "backup": "Backups and recovery",
+    "monitoring": "Monitoring and alerting",
+    "response": "Incident response",
+    "communication": "Clear communication",
+    "diversification": "Diversifying channels",
+    "preparation": "Preparation and planning",
+    "protection": "Protection against attacks",
+}
+AUDIENCES = {
+    "sellers": "Sellers",
+    "shoppers": "Shoppers",
+    "platform-teams": "Platform teams",
+}
+LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
+PHASES = {"before": "Before an outage", "during": "During an outage", "after": "After it is over"}
+
+CauseKind = Literal[tuple(CAUSE_KINDS)]  # type: ignore[valid-type]
+Stakeholder = Literal[tuple(STAKEHOLDERS)]  # type: ignore[valid-type]
+MitigationKind = Literal[tuple(MITIGATION_KINDS)]  # type: ignore[valid-type]
+Audience = Literal[tuple(AUDIENCES)]  # type: ignore[valid-type]
+Level = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens, "
+            "like 'cloud-region-outage'"
+        )
+    return value
+
+
+def _line(value: str) -> str:
+    if "\n" in value or "\r" in value:
+        raise ValueError("must fit on one line (use a description field for paragraphs)")
+    return _no_control(value)
+
+
+def _title(value: str) -> str:
+    if "<" in value or ">" in value:
+        raise ValueError("titles cannot contain '<' or '>'; reword without them")
+    return _line(value)
+
+
+def _no_control(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("contains control characters; remove them")
+    return value
+
+
+def _url(value: str) -> str:
+    if not value.startswith(ALLOWED_URL_SCHEMES) or any(c.isspace() for c in value):
+        raise ValueError(
+            f"'{value}' is not an allowed link: use a full https://, http:// or mailto: address"
+        )
+    return value
+
+
+def _prose(value: str) -> str:
+    _no_control(value)
+    for target in _MARKDOWN_LINK_TARGET.findall(value):
+        _url(target)
+    return value
+
+
+Slug = Annotated[str, Field(max_length=64, json_schema_extra={"pattern": SLUG_PATTERN})]
+Slug = Annotated[Slug, AfterValidator(_slug)]
+Line = Annotated[str, Field(min_length=1, max_length=400), AfterValidator(_line)]
+Title = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_title)]
+Prose = Annotated[str, Field(min_length=1, max_length=6000), AfterValidator(_prose)]
+Url = Annotated[str, Field(max_length=2000), AfterValidator(_url)]
+SourceRefs = Annotated[list[Slug], Field(description="Ids of entries in the catalog's sources.")]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors: a misspelt key must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Section(Strict):
+    """A group of playbooks in the site's navigation."""
+
+    id: Slug
+    title: Title
+    summary: Line
+
+
+class Source(Strict):
+    """A public document that backs a claim; every fact on the site links one."""
+
+    id: Slug
+    title: Title
+    publisher: Line
+    url: Url
+
+
+class Incident(Strict):
+    """A real, publicly documented outage. Never invent one."""
+
+    id: Slug
+    date: date
+    title: Title
+    provider: Line
+    duration: Line
+    cause_kind: CauseKind
+    cause: Prose
+    hit: Prose
+    sources: Annotated[list[Slug], Field(min_length=1)]
+
+
+class Catalog(Strict):
+    """Concepts shared by every playbook: navigation sections, sources and incidents."""
+
+    sections: Annotated[list[Section], Field(min_length=1)]
+    sources: list[Source] = []
+    incidents: list[Incident] = []
+
+
+class Cause(Strict):
+    id: Slug
+    title: Title
+    kind: CauseKind
+    likelihood: Level
+    impact: Level
+    summary: Prose
+    sources: SourceRefs = []
+    incidents: Annotated[list[Slug], Field(description="Ids of catalog incidents.")] = []
+
+
+class Impact(Strict):
+    id: Slug
+    stakeholder: Stakeholder
+    title: Title
+    summary: Prose
+    sources: SourceRefs = []
+
+
+class Mitigation(Strict):
+    id: Slug
+    kind: MitigationKind
+    title: Title
+    summary: Prose
+    addresses: Annotated[list[Slug], Field(min_length=1, description="Ids of causes.")]
+    sources: SourceRefs = []
+
+
+class ChecklistItem(Strict):
+    """One thing to do. Its id keys every reader's saved tick: never reuse or drop it lightly."""
+
+    id: Slug
+    text: Line
+    why: Line | None = None
+    sources: SourceRefs = []
+    renamed_from: Annotated[
+        list[Slug], Field(description="Former ids of this item, so saved ticks follow it.")
+    ] = []
+
+
+class Checklist(Strict):
+    id: Slug
+    title: Title
+    audience: Audience
+    summary: Line
+    before: list[ChecklistItem] = []
+    during: list[ChecklistItem] = []
+    after: list[ChecklistItem] = []
+    retired: Annotated[
+        list[Slug], Field(description="Item ids removed on purpose; their ticks are dropped.")
+    ] = []
+
+    def phases(self) -> list[tuple[str, list[ChecklistItem]]]:
+        """The non-empty phases in reading order."""
+        return [(name, getattr(self, name)) for name in PHASES if getattr(self, name)]
+
+    def items(self) -> list[ChecklistItem]:
+        return [item for _, items in self.phases() for item in items]
+
+
+class FaqEntry(Strict):
+    id: Slug
+    question: Title
+    answer: Prose
+    sources: SourceRefs = []
+
+
+class MessageTemplate(Strict):
+    """Ready-to-copy text for a stressed reader to adapt and send."""
+
+    id: Slug
+    title: Title
+    use_when: Line
+    body: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_no_control)]
+
+
+class Playbook(Strict):
+    """One outage scenario: why it happens, who it hurts, what helps, what to do."""
+
+    id: Slug
+    title: Title
+    section: Slug
+    summary: Line
+    audiences: Annotated[list[Audience], Field(min_length=1)]
+    overview: Prose
+    signs: list[Line] = []
+    causes: Annotated[list[Cause], Field(min_length=1)]
+    impacts: Annotated[list[Impact], Field(min_length=1)]
+    mitigations: Annotated[list[Mitigation], Field(min_length=1)]
+    checklists: Annotated[list[Checklist], Field(min_length=1)]
+    faq: list[FaqEntry] = []
+    templates: list[MessageTemplate] = []
+    incidents: Annotated[list[Slug], Field(description="Ids of catalog incidents.")] = []

@@ -1,0 +1,64 @@
+"""Problems found in content, and the two ways of printing them.
+
+Every stage reports problems instead of raising, so a contributor sees all of them in one run,
+each pointing at the file, line and column to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one file; line and column are 1-based, 0 when unknown."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+    severity: Severity = "error"
+
+    def as_text(self) -> str:
+        """``path:line:col: error: message`` — the form editors and terminals link."""
+        where = self.path if self.line == 0 else f"{self.path}:{self.line}:{self.col}"
+        return f"{where}: {self.severity}: {self.message}"
+
+    def as_github(self) -> str:
+        """A GitHub Actions workflow command, shown on the pull request's diff."""
+        props = [f"file={_escape_property(self.path)}"]
+        if self.line:
+            props += [f"line={self.line}", f"col={self.col}"]
+        return f"::{self.severity} {','.join(props)}::{_escape_data(self.message)}"
+
+
+def display_path(path: Path, root: Path) -> str:
+    """Paths relative to the project, with forward slashes, as a contributor sees them."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def format_problems(problems: list[Problem], style: Literal["text", "github"] = "text") -> str:
+    """All problems, sorted by file and position, one per line."""
+    render = Problem.as_github if style == "github" else Problem.as_text
+    return "\n".join(render(problem) for problem in sorted(problems))
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    """Warnings inform; only errors fail a run."""
+    return any(problem.severity == "error" for problem in problems)
+
+
+def _escape_data(text: str) -> str:
+    # GitHub's documented escaping for workflow command data.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

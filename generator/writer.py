@@ -1,0 +1,106 @@
+"""Write generated pages to disk, touching only files whose content changed.
+
+The output folder is the generator's own: it carries a marker file, and the writer refuses
+to work in a folder without one that already holds files, so a misconfigured path can never
+wipe hand-written pages. Files git tracks are never changed or deleted.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+MARKER = ".generated"
+MARKER_TEXT = (
+    "Made by `playbooks generate`. Everything in this folder is rebuilt; edit playbooks/.\n"
+)
+
+
+class WriterError(Exception):
+    """The writer refused to act, to protect files it does not own."""
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: int = 0
+
+
+def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
+    """Make ``out_dir`` hold exactly ``pages``; rewrite only what differs."""
+    _claim(out_dir)
+    tracked = _tracked_files(out_dir)
+    report = WriteReport()
+    wanted = {_safe_relative(path): text for path, text in pages.items()}
+    for relative, text in sorted(wanted.items()):
+        target = out_dir / relative
+        data = text.encode("utf-8")
+        if target.is_file() and target.read_bytes() == data:
+            report.unchanged += 1
+            continue
+        if target.resolve() in tracked:
+            raise WriterError(f"{target} is tracked by git; the generator will not overwrite it")
+        _atomic_write(target, data)
+        report.written.append(relative)
+    for existing in sorted(out_dir.rglob("*")):
+        relative = existing.relative_to(out_dir).as_posix()
+        if existing.is_file() and relative not in wanted and relative != MARKER:
+            if existing.resolve() in tracked:
+                continue
+            existing.unlink()
+            report.removed.append(relative)
+    for folder in sorted((p for p in out_dir.rglob("*") if p.is_dir()), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()
+    return report
+
+
+def _claim(out_dir: Path) -> None:
+    marker = out_dir / MARKER
+    if marker.is_file():
+        return
+    if out_dir.exists() and any(out_dir.iterdir()):
+        raise WriterError(
+            f"{out_dir} holds files but was not made by the generator; move them first"
+        )
+    out_dir.mkdir(parents=True, exist_ok=True)
+    marker.write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def _safe_relative(path: str) -> str:
+    pure = PurePosixPath(path)
+    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+        raise WriterError(f"refusing to write outside the output folder: {path!r}")
+    return pure.as_posix()
+
+
+def _atomic_write(target: Path, data: bytes) -> None:
+    """Readers (MkDocs' watcher included) see the old file or the new one, never half."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _tracked_files(folder: Path) -> set[Path]:
+    """Files under ``folder`` that git tracks; empty when there is no git or no repository."""
+    try:
+        result = subprocess.run(
+            ["git", "ls-files", "-z", "--", "."],
+            cwd=folder,
+            capture_output=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return set()
+    names = [name for name in result.stdout.decode("utf-8", "replace").split("\0") if name]
+    return {(folder / name).resolve() for name in names}

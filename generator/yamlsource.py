@@ -1,0 +1,252 @@
+"""Read one YAML file into plain data plus the line and column of every key and value.
+
+PyYAML's safe parser (the C one when present) yields events; we build the data ourselves so
+that we can remember positions, refuse duplicate keys, anchors, aliases and object-building
+tags, and stop at absurd nesting — all with a message at the right line instead of a crash.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml import events
+from yaml.constructor import SafeConstructor
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
+
+from generator.problems import Problem
+
+MAX_FILE_BYTES = 256 * 1024
+"""Far above any real playbook (the largest is a few tens of KB), far below trouble."""
+
+MAX_DEPTH = 32
+"""Playbooks nest five or six levels; deeper input is a mistake or an attack."""
+
+_PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+}
+_CONTAINER_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+Loc = tuple[str | int, ...]
+Position = tuple[int, int]
+
+
+@dataclass
+class SourceMap:
+    """Where each key and value of a document stands, addressed like pydantic's error locs."""
+
+    path: str
+    keys: dict[Loc, Position] = field(default_factory=dict)
+    values: dict[Loc, Position] = field(default_factory=dict)
+
+    def position(self, loc: Loc, *, at_key: bool = False) -> Position:
+        """The nearest known position: the key itself if asked, else its value or a parent."""
+        if at_key and loc in self.keys:
+            return self.keys[loc]
+        for end in range(len(loc), -1, -1):
+            prefix = loc[:end]
+            if prefix in self.values:
+                return self.values[prefix]
+        return (1, 1)
+
+    def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> Problem:
+        """A problem at the place ``loc`` names in this file."""
+        line, col = self.position(loc, at_key=at_key)
+        return Problem(self.path, line, col, message)
+
+
+@dataclass
+class YamlDocument:
+    data: Any
+    source: SourceMap
+
+
+class _Abort(Exception):
+    """The file cannot be read further; carries the problem that says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+
+
+def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse ``path`` safely; return the document, or None and the problems that stopped it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(display, 0, 0, _too_large(size))]
+        raw = path.read_bytes()
+    except OSError as error:
+        return None, [Problem(display, 0, 0, f"cannot read file: {error.strerror or error}")]
+    return parse_yaml(raw, display)
+
+
+def parse_yaml(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Problem]]:
+    """Parse YAML bytes; the same checks as :func:`read_yaml`, for text already in memory."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [Problem(display, 0, 0, _too_large(len(raw)))]
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [
+            Problem(display, line, 1, f"not valid UTF-8 (byte {error.start}); save it as UTF-8")
+        ]
+    builder = _Builder(display)
+    try:
+        for event in yaml.parse(text, Loader=_PARSER):
+            builder.feed(event)
+    except _Abort as abort:
+        return None, [abort.problem, *builder.problems]
+    except yaml.MarkedYAMLError as error:
+        return None, [*builder.problems, _syntax_problem(error, display, text)]
+    except yaml.YAMLError as error:
+        return None, [*builder.problems, Problem(display, 0, 0, f"YAML syntax error: {error}")]
+    if builder.documents == 0 or builder.root is None:
+        first = "a playbook starts with `id:` and `title:`"
+        return None, [Problem(display, 1, 1, f"the file is empty; {first}"), *builder.problems]
+    return YamlDocument(builder.root, builder.source), builder.problems
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; "
+        "split it into several playbooks"
+    )
+
+
+def _syntax_problem(error: yaml.MarkedYAMLError, display: str, text: str) -> Problem:
+    mark = error.problem_mark or error.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    message = " ".join(part for part in (error.context, error.problem) if part)
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(col, 1)]:
+        message += " (a tab: indent with spaces, not tabs)"
+    return Problem(display, line, col, f"YAML syntax error: {message}")
+
+
+@dataclass
+class _Frame:
+    container: dict[str, Any] | list[Any]
+    loc: Loc
+    key: str | None = None
+    skip_value: bool = False
+
+
+class _Builder:
+    """Turns a stream of parser events into data and a :class:`SourceMap`."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.source = SourceMap(display)
+        self.problems: list[Problem] = []
+        self.root: Any = None
+        self.documents = 0
+        self._stack: list[_Frame] = []
+        self._resolver = Resolver()
+        self._constructor = SafeConstructor()
+
+    def feed(self, event: events.Event) -> None:
+        if isinstance(event, events.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self._abort(event, "only one YAML document per file (remove the extra `---`)")
+        elif isinstance(event, events.AliasEvent):
+            self._abort(event, "aliases (*name) are not supported; write the value out in full")
+        elif isinstance(event, events.ScalarEvent):
+            self._refuse_anchor(event)
+            self._place(self._scalar(event), event)
+        elif isinstance(event, events.MappingStartEvent | events.SequenceStartEvent):
+            self._refuse_anchor(event)
+            if event.tag not in _CONTAINER_TAGS:
+                self._abort(event, f"the YAML tag {_short(event.tag)} is not allowed here")
+            if len(self._stack) >= MAX_DEPTH:
+                self._abort(event, f"nested more than {MAX_DEPTH} levels deep")
+            container: dict[str, Any] | list[Any] = (
+                {} if isinstance(event, events.MappingStartEvent) else []
+            )
+            loc = self._place(container, event)
+            self._stack.append(_Frame(container, loc))
+        elif isinstance(event, events.MappingEndEvent | events.SequenceEndEvent):
+            self._stack.pop()
+
+    def _place(self, value: Any, event: events.NodeEvent) -> Loc:
+        """Put ``value`` where the parser is now: the root, a list item, a key or a value."""
+        position = _position(event)
+        if not self._stack:
+            self.root = value
+            self.source.values[()] = position
+            return ()
+        frame = self._stack[-1]
+        if isinstance(frame.container, list):
+            loc = (*frame.loc, len(frame.container))
+            frame.container.append(value)
+            self.source.values[loc] = position
+            return loc
+        if frame.key is None:
+            return self._place_key(frame, value, event)
+        loc = (*frame.loc, frame.key)
+        if not frame.skip_value:
+            frame.container[frame.key] = value
+            self.source.values[loc] = position
+        frame.key, frame.skip_value = None, False
+        return loc
+
+    def _place_key(self, frame: _Frame, value: Any, event: events.NodeEvent) -> Loc:
+        if not isinstance(event, events.ScalarEvent):
+            self._abort(event, "a key must be a plain word, not a list or a mapping")
+        key = event.value
+        loc = (*frame.loc, key)
+        assert isinstance(frame.container, dict)
+        if key in frame.container:
+            first_line = self.source.keys[loc][0]
+            self.problems.append(
+                Problem(
+                    self.display,
+                    *_position(event),
+                    f"duplicate key '{key}' (first defined at line {first_line}); keep one of them",
+                )
+            )
+            frame.skip_value = True
+        else:
+            self.source.keys[loc] = _position(event)
+        frame.key = key
+        return loc
+
+    def _scalar(self, event: events.ScalarEvent) -> Any:
+        if event.tag in (None, "!"):
+            tag = self._resolver.resolve(ScalarNode, event.value, event.implicit)
+        else:
+            tag = event.tag
+        if tag not in _SCALAR_TAGS:
+            self._abort(event, f"the YAML tag {_short(tag)} is not allowed; write plain text")
+        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        try:
+            return self._constructor.construct_object(node)
+        except (ValueError, yaml.YAMLError) as error:
+            self._abort(event, f"cannot read this value: {error}")
+
+    def _refuse_anchor(self, event: events.NodeEvent) -> None:
+        if event.anchor is not None:
+            self._abort(event, f"anchors (&{event.anchor}) are not supported; write values out")
+
+    def _abort(self, event: events.Event, message: str) -> None:
+        raise _Abort(Problem(self.display, *_position(event), message))
+
+
+def _position(event: events.Event) -> Position:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1)
+
+
+def _short(tag: str) -> str:
+    """``tag:yaml.org,2002:python/object`` as a contributor wrote it: ``!!python/object``."""
+    return tag.replace("tag:yaml.org,2002:", "!!")

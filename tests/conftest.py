@@ -1,0 +1,39 @@
+"""Fixtures: a scratch copy of the project, and the real site built once and served."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import Served, build, copy_project, serve_folder
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A private copy of the project that a test may edit freely."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The real corpus built once per session, served over HTTP as readers get it.
+
+    The server starts first so the build can use its address as ``site_url``, which
+    Material's instant navigation needs.
+    """
+    root = copy_project(tmp_path_factory.mktemp("built") / "project")
+    served = serve_folder(root / "site")
+    previous = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = served.url
+    try:
+        assert build(root, served.folder) == 0
+    finally:
+        if previous is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = previous
+    yield served
+    served.stop()

@@ -1,0 +1,61 @@
+"""Helpers shared by the tests: project copies, in-process builds, loopback servers."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.cli import main as playbooks_main
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+
+
+def copy_project(destination: Path) -> Path:
+    """The tracked inputs of a build: no .venv, no site, no generated pages."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(REPO / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copytree(REPO / "playbooks", destination / "playbooks")
+    shutil.copytree(REPO / "docs", destination / "docs", ignore=_generated_pages)
+    return destination
+
+
+def _generated_pages(folder: str, names: list[str]) -> list[str]:
+    return ["playbooks"] if Path(folder) == REPO / "docs" else []
+
+
+def build(root: Path, site: Path, *extra: str) -> int:
+    """``playbooks build`` on a project copy, in-process; returns the exit code."""
+    return playbooks_main(["--project", str(root), "build", "--site-dir", str(site), *extra])
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@dataclass
+class Served:
+    """A folder served on 127.0.0.1; ``url`` ends with a slash."""
+
+    folder: Path
+    url: str
+    server: http.server.ThreadingHTTPServer
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def serve_folder(folder: Path) -> Served:
+    """Serve ``folder`` (which may not exist yet) on loopback on a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return Served(folder, f"http://127.0.0.1:{server.server_address[1]}/", server)

@@ -1,0 +1,74 @@
+"""Contributor text stays text, whatever Markdown, HTML or template syntax it holds."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from generator.escaping import code_block, front_matter, inline, prose
+
+EXTENSIONS = ["toc", "attr_list", "md_in_html", "admonition", "tables"]
+
+
+def to_html(text: str) -> str:
+    return markdown.markdown(text, extensions=EXTENSIONS)
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "# Not a heading",
+    "| a | b |",
+    "{{ 7*7 }} {% if x %}",
+    "[link](javascript:alert(1))",
+    "![remote](https://tracker.example/pixel.png)",
+    "text {: onclick='alert(1)' }",
+    "!!! danger",
+]
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_inline_text_renders_as_itself(text):
+    html = to_html(f"- {inline(text)}")
+    assert "<script" not in html and "<img" not in html and "<h1" not in html
+    assert "onclick=" not in html
+    assert "javascript:" not in html.replace("javascript&#58;", "")
+    assert "<table" not in html and "admonition" not in html
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_prose_keeps_no_markup(text):
+    html = to_html(str(prose(text)))
+    assert "<script" not in html and "<img" not in html and "<h1" not in html
+    assert 'href="javascript' not in html and "<table" not in html
+    assert "admonition" not in html and "onclick=" not in html
+
+
+def test_prose_keeps_harmless_markdown():
+    html = to_html(str(prose("Use **bold**, *em* and [a link](https://example.org/a_b).\n\n- one")))
+    assert "<strong>bold</strong>" in html and "<em>em</em>" in html
+    assert '<a href="https://example.org/a_b">a link</a>' in html
+    assert "<li>one</li>" in html
+
+
+def test_prose_cannot_make_a_setext_heading():
+    html = to_html(str(prose("Title\n---")))
+    assert "<h2" not in html
+
+
+def test_unicode_survives():
+    text = "Ça marche 🚚 配送 مرحبا"
+    assert text in to_html(str(inline(text)))
+    assert text in to_html(str(prose(text)))
+
+
+def test_code_block_fence_outgrows_backticks():
+    block = str(code_block("a\n```\nb"))
+    assert block.startswith("````text\n") and block.endswith("\n````")
+
+
+def test_front_matter_neutralises_title_and_description():
+    block = str(front_matter("Q&A &lt;b&gt;", 'say "hi"><script>'))
+    assert '"title": ' not in block
+    assert 'title: "Q&amp;A &amp;lt;b&amp;gt;"' in block
+    assert "<script>" not in block and "&quot;" in block

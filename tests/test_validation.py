@@ -1,0 +1,155 @@
+"""Content errors are reported at the right line, all at once, in words that say the fix."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator.corpus import load_corpus
+from generator.problems import Problem
+from tests.support import FIXTURES
+
+MINIMAL = (FIXTURES / "minimal" / "minimal.yml").read_text(encoding="utf-8")
+
+
+def problems_for(tmp_path: Path, text: str, name: str = "minimal.yml") -> list[Problem]:
+    folder = tmp_path / "playbooks"
+    shutil.copytree(FIXTURES / "minimal", folder, dirs_exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    corpus, problems = load_corpus(folder, tmp_path)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    assert (corpus is None) == bool(errors)
+    return errors
+
+
+def line_of(text: str, fragment: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if fragment in line)
+
+
+def test_minimal_fixture_is_valid(tmp_path):
+    assert problems_for(tmp_path, MINIMAL) == []
+
+
+def test_misspelt_key_suggests_the_right_one(tmp_path):
+    text = MINIMAL.replace("    likelihood: low", "    likelyhood: low")
+    [problem] = [p for p in problems_for(tmp_path, text) if "likelyhood" in p.message]
+    assert problem.path == "playbooks/minimal.yml"
+    assert (problem.line, problem.col) == (line_of(text, "likelyhood"), 5)
+    assert "did you mean 'likelihood'?" in problem.message
+
+
+def test_missing_required_key_points_at_its_parent(tmp_path):
+    text = MINIMAL.replace("    summary: Have two.\n", "")
+    problems = problems_for(tmp_path, text)
+    assert [p.message for p in problems] == ["missing required key 'summary'"]
+    assert problems[0].line == line_of(text, "- id: a-mitigation")
+
+
+def test_wrong_type_points_at_the_value(tmp_path):
+    text = MINIMAL.replace("audiences: [sellers]", "audiences: sellers")
+    [problem] = problems_for(tmp_path, text)
+    assert (problem.line, problem.col) == (line_of(text, "audiences:"), 12)
+    assert problem.message.startswith("audiences:")
+
+
+def test_enum_error_lists_the_choices(tmp_path):
+    text = MINIMAL.replace("kind: redundancy", "kind: hope")
+    [problem] = problems_for(tmp_path, text)
+    assert problem.line == line_of(text, "kind: hope")
+    assert "'redundancy'" in problem.message and "'monitoring'" in problem.message
+
+
+def test_non_slug_id_explains_the_rule(tmp_path):
+    text = MINIMAL.replace("id: first-step", "id: ../First Step")
+    [problem] = problems_for(tmp_path, text)
+    assert problem.line == line_of(text, "../First Step")
+    assert "lowercase letters, digits and single hyphens" in problem.message
+
+
+def test_duplicate_id_names_the_first_line(tmp_path):
+    text = MINIMAL.replace("id: second-step", "id: first-step")
+    [problem] = problems_for(tmp_path, text)
+    assert problem.line == line_of(text, "id: first-step") + 3
+    assert f"first used at line {line_of(text, 'id: first-step')}" in problem.message
+
+
+def test_dangling_reference_lists_valid_ids(tmp_path):
+    text = MINIMAL.replace("addresses: [a-cause]", "addresses: [a-cuase]")
+    [problem] = problems_for(tmp_path, text)
+    assert problem.line == line_of(text, "addresses:")
+    assert "unknown cause 'a-cuase'; did you mean: a-cause" in problem.message
+
+
+def test_unknown_source_and_section(tmp_path):
+    text = MINIMAL.replace("section: basics", "section: nowhere").replace(
+        "sources: [example-source]", "sources: [no-such-source]"
+    )
+    messages = sorted(p.message for p in problems_for(tmp_path, text))
+    assert messages[0].startswith("unknown section 'nowhere'; valid ids: basics")
+    assert messages[1].startswith("unknown source 'no-such-source'")
+
+
+def test_id_must_match_file_name(tmp_path):
+    [problem] = problems_for(tmp_path, MINIMAL, name="other.yml")[:1] or [None]
+    assert problem is not None and "must match the file name 'other.yml'" in problem.message
+
+
+@pytest.mark.parametrize("field", ["causes", "impacts", "mitigations", "checklists"])
+def test_a_playbook_needs_each_kind_of_content(tmp_path, field):
+    text = MINIMAL.replace(f"{field}:\n", f"{field}: []\nunused_{field}:\n")
+    problems = problems_for(tmp_path, text)
+    assert any(p.message.startswith(f"{field}: List should have at least 1 item") for p in problems)
+
+
+def test_all_problems_in_one_run(tmp_path):
+    text = MINIMAL.replace("likelihood: low", "likelyhood: low").replace(
+        "audiences: [sellers]", "audiences: [aliens]"
+    )
+    messages = [p.message for p in problems_for(tmp_path, text)]
+    assert len(messages) == 3, messages
+    assert "missing required key 'likelihood'" in messages
+    assert any(m.startswith("audiences: Input should be 'sellers'") for m in messages)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "fragment"),
+    [
+        ("title: A cause", "title: A <script>cause", "cannot contain '<'"),
+        ("url: https://example.org/source", "url: javascript:alert(1)", "not an allowed link"),
+        ("answer: Because.", "answer: See [this](javascript:alert(1)).", "not an allowed link"),
+        ("text: Do the first thing.", 'text: "Two\\nlines"', "one line"),
+    ],
+)
+def test_text_rules(tmp_path, old, new, fragment):
+    target = "_catalog.yml" if "example.org" in old else "minimal.yml"
+    base = (FIXTURES / "minimal" / target).read_text(encoding="utf-8")
+    problems = problems_for(tmp_path, base.replace(old, new), name=target)
+    assert any(fragment in p.message for p in problems), problems
+
+
+def test_renamed_from_must_not_be_a_live_id(tmp_path):
+    text = MINIMAL.replace(
+        "        text: Do the second thing.",
+        "        text: Do the second thing.\n        renamed_from: [first-step]",
+    )
+    [problem] = problems_for(tmp_path, text)
+    assert "still the id of an item" in problem.message
+
+
+def test_uncovered_cause_is_a_warning_only(tmp_path):
+    folder = tmp_path / "playbooks"
+    shutil.copytree(FIXTURES / "minimal", folder)
+    text = MINIMAL.replace("addresses: [a-cause]", "addresses: [a-cause, b-cause]").replace(
+        "causes:\n",
+        "causes:\n  - id: b-cause\n    title: B\n    kind: attack\n    likelihood: low\n"
+        "    impact: low\n    summary: B.\n  - id: c-cause\n    title: C\n    kind: attack\n"
+        "    likelihood: low\n    impact: low\n    summary: C.\n",
+    )
+    (folder / "minimal.yml").write_text(text, encoding="utf-8")
+    corpus, problems = load_corpus(folder, tmp_path)
+    assert corpus is not None
+    assert [(p.severity, p.message) for p in problems] == [
+        ("warning", "no mitigation addresses cause 'c-cause'")
+    ]

@@ -1,0 +1,58 @@
+"""The writer rewrites only what changed and never touches what it does not own."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from generator.writer import MARKER, WriterError, write_pages
+
+
+def test_only_changed_files_are_rewritten(tmp_path):
+    out = tmp_path / "out"
+    first = write_pages(out, {"a.md": "A", "sub/b.md": "B"})
+    assert sorted(first.written) == ["a.md", "sub/b.md"]
+    before = (out / "a.md").stat().st_mtime_ns
+    second = write_pages(out, {"a.md": "A", "sub/b.md": "B2"})
+    assert second.written == ["sub/b.md"] and second.unchanged == 1
+    assert (out / "a.md").stat().st_mtime_ns == before
+    assert (out / "sub/b.md").read_text() == "B2"
+
+
+def test_stale_pages_and_empty_folders_are_removed(tmp_path):
+    out = tmp_path / "out"
+    write_pages(out, {"a.md": "A", "old/b.md": "B"})
+    report = write_pages(out, {"a.md": "A"})
+    assert report.removed == ["old/b.md"]
+    assert not (out / "old").exists()
+    assert (out / MARKER).is_file()
+
+
+def test_refuses_a_folder_it_did_not_make(tmp_path):
+    out = tmp_path / "docs"
+    out.mkdir()
+    (out / "handwritten.md").write_text("precious")
+    with pytest.raises(WriterError, match="not made by the generator"):
+        write_pages(out, {"a.md": "A"})
+    assert (out / "handwritten.md").read_text() == "precious"
+
+
+@pytest.mark.parametrize("path", ["../escape.md", "/abs.md", "a/../../b.md"])
+def test_refuses_paths_outside_the_folder(tmp_path, path):
+    with pytest.raises(WriterError, match="outside"):
+        write_pages(tmp_path / "out", {path: "x"})
+    assert not (tmp_path / "escape.md").exists()
+
+
+def test_never_deletes_or_overwrites_a_tracked_file(tmp_path):
+    out = tmp_path / "out"
+    write_pages(out, {"a.md": "A"})
+    (out / "kept.md").write_text("tracked")
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "add", "-f", "out/kept.md"], cwd=tmp_path, check=True)
+    write_pages(out, {"a.md": "A"})
+    assert (out / "kept.md").read_text() == "tracked"
+    with pytest.raises(WriterError, match="tracked by git"):
+        write_pages(out, {"a.md": "A", "kept.md": "changed"})
+    assert (out / "kept.md").read_text() == "tracked"
