@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.support import Served, build, copy_project, serve_folder
+from tests.support import Served, build, copy_project, launch_chromium, serve_folder
 
 
 @pytest.fixture
@@ -37,3 +38,14 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             os.environ["SITE_URL"] = previous
     yield served
     served.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One Chromium for the whole session; each test opens its own context."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

@@ -9,6 +9,7 @@ import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from generator.cli import main as playbooks_main
 
@@ -59,3 +60,22 @@ def serve_folder(folder: Path) -> Served:
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return Served(folder, f"http://127.0.0.1:{server.server_address[1]}/", server)
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    # Without these Chromium dials Google services at start-up, which this closed network
+    # refuses; the tests must make no request outside 127.0.0.1.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium under Playwright; never a downloaded browser, never skipped."""
+    if not Path(CHROMIUM).is_file():
+        raise RuntimeError(f"Chromium not found at {CHROMIUM}: run `make browser` or set CHROMIUM")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
