@@ -1,0 +1,86 @@
+"""The renderer: one page per entity, stable output, contributor text as inert data."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from jinja2 import DictLoader, UndefinedError
+
+from generator import layout
+from generator.corpus import load_corpus
+from generator.render import make_environment, render_site
+from tests.support import FIXTURES
+
+
+def corpus_with(tmp_path, replacements: dict[str, str] | None = None):
+    folder = tmp_path / "playbooks"
+    shutil.copytree(FIXTURES / "minimal", folder)
+    path = folder / "minimal.yml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in (replacements or {}).items():
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    corpus, problems = load_corpus(folder, tmp_path)
+    assert corpus is not None, problems
+    return corpus
+
+
+def test_every_page_type_is_rendered(tmp_path):
+    pages = render_site(corpus_with(tmp_path))
+    assert set(pages) == {
+        "index.md",
+        "basics/index.md",
+        "basics/minimal/index.md",
+        "basics/minimal/seller.md",
+        layout.FAQ,
+        layout.HISTORY,
+        layout.CAUSES,
+        layout.MITIGATIONS,
+        layout.CHECKLISTS,
+        layout.SOURCES,
+    }
+
+
+def test_rendering_is_deterministic(tmp_path):
+    corpus = corpus_with(tmp_path)
+    assert render_site(corpus) == render_site(corpus)
+
+
+def test_links_between_pages_are_relative_and_anchored(tmp_path):
+    page = render_site(corpus_with(tmp_path))["basics/minimal/index.md"]
+    assert "](../../outage-history.md#incident-example-incident)" in page
+    assert "](seller.md)" in page
+    assert "](../../faq.md#minimal--a-question)" in page
+
+
+def test_template_syntax_in_content_stays_literal(tmp_path):
+    corpus = corpus_with(
+        tmp_path,
+        {
+            "summary: A bug.": "summary: 'Try {{ 7*7 }} and {% raw %}'",
+            "text: Do the first thing.": "text: '{{ config }} # not a heading'",
+        },
+    )
+    pages = render_site(corpus)
+    assert (
+        "Try &#123;&#123; 7*7 &#125;&#125; and &#123;&#37; raw &#37;&#125;"
+        in pages["basics/minimal/index.md"]
+    )
+    checklist = pages["basics/minimal/seller.md"]
+    assert "&#123;&#123; config &#125;&#125; &#35; not a heading" in checklist
+    assert "49" not in pages["basics/minimal/index.md"]
+
+
+def test_title_reaches_front_matter_and_heading(tmp_path):
+    corpus = corpus_with(tmp_path, {"title: A minimal playbook": "title: Q&A for sellers"})
+    page = render_site(corpus)["basics/minimal/index.md"]
+    assert page.startswith('---\ntitle: "Q&amp;A for sellers"\n')
+    assert "\n# Q&#38;A for sellers\n" in page
+
+
+def test_undefined_names_fail_loudly():
+    env = make_environment()
+    env.loader = DictLoader({"broken.md.j2": "{{ no_such_name }}"})
+    with pytest.raises(UndefinedError):
+        env.get_template("broken.md.j2").render()
