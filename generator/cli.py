@@ -11,10 +11,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generator.corpus import Corpus, load_corpus
-from generator.problems import format_problems
+from generator.advice import contributor_warnings
+from generator.corpus import CATALOG_FILE, Corpus, load_catalog, load_corpus
+from generator.idstability import BaseUnavailable, check_id_stability
+from generator.problems import Problem, display_path, format_problems, has_errors
 from generator.project import Project, ProjectNotFound
 from generator.render import render_site
+from generator.scaffold import ScaffoldRefused, new_playbook
+from generator.schema import stale_schemas, write_schemas
 from generator.site_build import ENGINES, BuildFailed, build_site
 from generator.writer import WriterError, write_pages
 
@@ -48,12 +52,14 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def load_valid(project: Project, style: str = "text") -> Corpus:
-    """The corpus, having printed every problem; raises :class:`Failure` on any error."""
+def load_valid(project: Project, style: str = "text", extra: Sequence[Problem] = ()) -> Corpus:
+    """The corpus, having printed every problem (``extra`` too); raises :class:`Failure` on
+    any error."""
     corpus, problems = load_corpus(project.playbooks_dir, project.root)
+    problems += extra
     if problems:
         print(format_problems(problems, style), file=sys.stderr)  # type: ignore[arg-type]
-    if corpus is None:
+    if corpus is None or has_errors(problems):
         errors = sum(problem.severity == "error" for problem in problems)
         raise Failure(f"{errors} problem{'s' * (errors != 1)} in playbooks; nothing built", CONTENT)
     return corpus
@@ -73,8 +79,51 @@ def generate(project: Project) -> str:
 
 
 def _validate(project: Project, args: argparse.Namespace) -> int:
-    corpus = load_valid(project, args.format)
-    print(f"{len(corpus.playbooks)} playbooks valid")
+    extra = contributor_warnings(project.playbooks_dir, project.root)
+    if args.base:
+        try:
+            extra += check_id_stability(project.root, project.playbooks_dir, args.base)
+        except BaseUnavailable as error:
+            raise Failure(str(error), USAGE) from error
+    corpus = load_valid(project, args.format, extra)
+    stable = f"; ids stable since {args.base}" if args.base else ""
+    print(f"{len(corpus.playbooks)} playbooks valid{stable}")
+    return OK
+
+
+def _new(project: Project, args: argparse.Namespace) -> int:
+    path = project.playbooks_dir / CATALOG_FILE
+    catalog, problems = load_catalog(path, display_path(path, project.root))
+    if catalog is None or has_errors(problems):
+        print(format_problems(problems), file=sys.stderr)
+        raise Failure("fix the catalog first; no playbook was created", CONTENT)
+    try:
+        created = new_playbook(
+            project.playbooks_dir, args.id, catalog, section=args.section, title=args.title
+        )
+    except ScaffoldRefused as error:
+        raise Failure(str(error), USAGE) from error
+    except OSError as error:
+        raise Failure(f"cannot write the new playbook: {error}", USAGE) from error
+    shown = display_path(created, project.root)
+    print(f"created {shown}: replace its TODO lines, then run `playbooks validate`")
+    return OK
+
+
+def _schema(project: Project, args: argparse.Namespace) -> int:
+    if args.check:
+        stale = stale_schemas(project.root)
+        if stale:
+            fix = "run `playbooks schema` and commit the result"
+            raise Failure(f"out of date with the models: {', '.join(stale)}; {fix}", CONTENT)
+        print("JSON Schemas match the models")
+        return OK
+    try:
+        written = write_schemas(project.root)
+    except OSError as error:
+        raise Failure(f"cannot write the schemas: {error}", USAGE) from error
+    names = ", ".join(display_path(path, project.root) for path in written)
+    print(f"wrote {names}" if written else "JSON Schemas already match the models")
     return OK
 
 
@@ -120,7 +169,22 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check every playbook, print all problems")
     validate.add_argument("--format", choices=("text", "github"), default="text")
+    validate.add_argument(
+        "--base",
+        metavar="GIT_REF",
+        help="also flag checklist ids removed or renamed since this git ref (readers' ticks)",
+    )
     validate.set_defaults(handler=_validate)
+
+    new = commands.add_parser("new", help="create playbooks/ID.yml, ready to fill in")
+    new.add_argument("id", help="the new playbook's id, like payment-provider-outage")
+    new.add_argument("--section", help="its section id (default: the catalog's first)")
+    new.add_argument("--title", help="its title (default: made from the id)")
+    new.set_defaults(handler=_new)
+
+    schema = commands.add_parser("schema", help="regenerate the editors' JSON Schemas")
+    schema.add_argument("--check", action="store_true", help="only check they are up to date")
+    schema.set_defaults(handler=_schema)
 
     commands.add_parser("generate", help="write the Markdown pages").set_defaults(handler=_generate)
 

@@ -31,7 +31,7 @@ def load_corpus(playbooks_dir: Path, root: Path) -> tuple[Corpus | None, list[Pr
     """All problems in one pass; a corpus only when there is no error at all."""
     problems: list[Problem] = []
     catalog_path = playbooks_dir / CATALOG_FILE
-    catalog, catalog_problems = _load_catalog(catalog_path, display_path(catalog_path, root))
+    catalog, catalog_problems = load_catalog(catalog_path, display_path(catalog_path, root))
     problems += catalog_problems
     loaded: list[LoadedPlaybook] = []
     for path in playbook_files(playbooks_dir):
@@ -82,7 +82,8 @@ def load_playbook(
     return LoadedPlaybook(playbook, document), problems
 
 
-def _load_catalog(path: Path, display: str) -> tuple[Catalog | None, list[Problem]]:
+def load_catalog(path: Path, display: str) -> tuple[Catalog | None, list[Problem]]:
+    """The shared catalog alone: what ``playbooks new`` needs, even if a playbook is broken."""
     if not path.exists():
         return None, [Problem(display, 0, 0, "the shared catalog is missing; restore it from git")]
     document, problems = read_yaml(path, display)

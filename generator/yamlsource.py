@@ -34,6 +34,10 @@ _SCALAR_TAGS = {
     "tag:yaml.org,2002:null",
     "tag:yaml.org,2002:timestamp",
 }
+_FLOW_BRACKETS = {
+    "while parsing a flow sequence": ("[", "]"),
+    "while parsing a flow mapping": ("{", "}"),
+}
 _CONTAINER_TAGS = {None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 Loc = tuple[str | int, ...]
@@ -127,6 +131,12 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str, text: str) -> Pro
     mark = error.problem_mark or error.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     message = " ".join(part for part in (error.context, error.problem) if part)
+    brackets = _FLOW_BRACKETS.get(error.context or "")
+    start = error.context_mark
+    if brackets and start and mark and start.line != mark.line:
+        message += (
+            f" (is the '{brackets[0]}' at line {start.line + 1} missing its '{brackets[1]}'?)"
+        )
     lines = text.splitlines()
     if 0 < line <= len(lines) and "\t" in lines[line - 1][: max(col, 1)]:
         message += " (a tab: indent with spaces, not tabs)"
