@@ -110,7 +110,9 @@ def test_all_problems_in_one_run(tmp_path):
     messages = [p.message for p in problems_for(tmp_path, text)]
     assert len(messages) == 2, messages  # the misspelt key is one mistake, not also "missing"
     assert "unknown key 'likelyhood'; did you mean 'likelihood'?" in messages
-    assert any(m.startswith("audiences: 'aliens' is not one of the allowed values") for m in messages)
+    assert any(
+        m.startswith("audiences: 'aliens' is not one of the allowed values") for m in messages
+    )
 
 
 @pytest.mark.parametrize(
