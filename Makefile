@@ -8,7 +8,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve build test lint validate browser clean
+.PHONY: serve build test lint validate schema browser clean
 
 serve: $(RUNTIME) ## live preview on http://127.0.0.1:8000
 	$(BIN)/playbooks serve
@@ -18,6 +18,9 @@ build: $(RUNTIME) ## validate, generate and build the site into site/
 
 validate: $(RUNTIME) ## check every playbook
 	$(BIN)/playbooks validate
+
+schema: $(RUNTIME) ## regenerate the editors' JSON Schemas from the models
+	$(BIN)/playbooks schema
 
 test: $(TESTING) browser ## lint, validate, then every test, browser tests included
 	$(BIN)/ruff check .

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import typing
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +14,7 @@ from generator.model import Catalog, Playbook
 from generator.scaffold import scaffold_problems, scaffold_text
 from generator.schema import PLAYBOOK_SCHEMA
 from generator.yamlsource import parse_yaml
+from tests.modelwalk import all_models, nested_model
 from tests.support import FIXTURES
 
 
@@ -68,14 +68,13 @@ def test_new_with_section_and_a_title_that_needs_quoting(project):
 def _fields_never_shown(model: type[BaseModel], data: dict[str, Any]) -> list[str]:
     """``Model.field`` for every field that no entry of that model in ``data`` uses."""
     entries: dict[type[BaseModel], list[dict[str, Any]]] = {model: [data]}
-    pending = [model]
-    while pending:
-        current = pending.pop()
+    for current in all_models(model):  # parents before children, so entries are complete
         for name, field in current.model_fields.items():
-            nested = _model_in(field.annotation)
-            found = [item for entry in entries[current] for item in entry.get(name) or []]
+            nested = nested_model(field.annotation)
             if nested is not None:
-                pending += [] if nested in entries else [nested]
+                found = [
+                    item for entry in entries.get(current, []) for item in entry.get(name) or []
+                ]
                 entries.setdefault(nested, []).extend(found)
     return [
         f"{kind.__name__}.{name}"
@@ -83,17 +82,6 @@ def _fields_never_shown(model: type[BaseModel], data: dict[str, Any]) -> list[st
         for name in kind.model_fields
         if not any(name in entry for entry in seen)
     ]
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    """``list[ChecklistItem]`` (possibly annotated) → ``ChecklistItem``; else None."""
-    for arg in typing.get_args(annotation):
-        if isinstance(arg, type) and issubclass(arg, BaseModel):
-            return arg
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
 
 
 def _example_catalog() -> Catalog:
