@@ -67,7 +67,7 @@ def test_ci_runs_tests_annotations_id_check_and_keeps_the_site():
     [checkout] = [step for step in ci if step.get("uses", "").startswith("actions/checkout@")]
     assert checkout["with"]["fetch-depth"] == 0, "the id check needs the base branch"
     [ids] = [step for step in ci if "--base" in step.get("run", "")]
-    assert ids["if"] == "github.event_name == 'pull_request'"
+    assert ids["if"] == "${{ !cancelled() && github.event_name == 'pull_request' }}"
     assert ids["env"]["BASE_SHA"] == "${{ github.event.pull_request.base.sha }}"
     assert any("playbooks build --site-dir site" in run for run in runs)
     [upload] = [step for step in ci if step.get("uses", "").startswith("actions/upload-artifact@")]
