@@ -172,6 +172,8 @@ def _as_warning(problem: Problem) -> Problem:
 
 def _playbooks_at(root: Path, playbooks_dir: Path, ref: str) -> dict[str, PlaybookIds]:
     """The checklist ids of every playbook as committed at ``ref``."""
+    if ref.startswith("-"):  # git would read it as an option
+        raise BaseUnavailable(f"'{ref}' is not a git ref")
     _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", unknown_ref=ref)
     folder = display_path(playbooks_dir, root)
     listing = _git(root, "ls-tree", "-r", "-z", "--name-only", ref, "--", f"{folder}/")

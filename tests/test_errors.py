@@ -1,7 +1,12 @@
 """Every kind of mistake is reported at its line, all in one run, as text and as annotations.
 
 tests/fixtures/broken/ holds one broken playbook per kind of mistake (its second line says
-which) and expected.txt, the exact output of `playbooks validate` over that folder.
+which) and expected.txt, the exact output of `playbooks validate` over that folder. After an
+intended change of wording, regenerate it and review the diff:
+
+    mkdir -p /tmp/b/playbooks && cp tests/fixtures/broken/*.yml /tmp/b/playbooks/ &&
+    echo "site_name: b" > /tmp/b/mkdocs.yml && .venv/bin/playbooks --project /tmp/b validate \
+      2>&1 | grep -v "^playbooks: " > tests/fixtures/broken/expected.txt
 """
 
 from __future__ import annotations

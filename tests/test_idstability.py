@@ -186,6 +186,12 @@ def test_an_unknown_ref_is_a_usage_error(project, capsys):
     assert "fetch-depth: 0" in error and "Traceback" not in error
 
 
+def test_a_ref_that_git_would_read_as_an_option_is_refused(project, tmp_path):
+    with pytest.raises(BaseUnavailable, match="is not a git ref"):
+        check_id_stability(project, project / "playbooks", f"--output={tmp_path / 'x'}")
+    assert not (tmp_path / "x").exists()
+
+
 def test_outside_git_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "mkdocs.yml").write_text("site_name: T\n", encoding="utf-8")
     shutil.copytree(FIXTURES / "minimal", tmp_path / "playbooks")
