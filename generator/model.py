@@ -73,7 +73,9 @@ def _slug(value: str) -> str:
 
 def _line(value: str) -> str:
     if "\n" in value or "\r" in value:
-        raise ValueError("must fit on one line (use a description field for paragraphs)")
+        raise ValueError(
+            "must fit on one line; shorten it or move detail to a summary or why field"
+        )
     return _no_control(value)
 
 
