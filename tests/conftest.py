@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support import Served, build, copy_project, launch_chromium, serve_folder
+from tests.support import Served, build_served, copy_project, launch_chromium, serve_folder
 
 
 @pytest.fixture
@@ -27,15 +26,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     """
     root = copy_project(tmp_path_factory.mktemp("built") / "project")
     served = serve_folder(root / "site")
-    previous = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = served.url
-    try:
-        assert build(root, served.folder) == 0
-    finally:
-        if previous is None:
-            os.environ.pop("SITE_URL", None)
-        else:
-            os.environ["SITE_URL"] = previous
+    assert build_served(root, served) == 0
     yield served
     served.stop()
 

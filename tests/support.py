@@ -62,6 +62,23 @@ def serve_folder(folder: Path) -> Served:
     return Served(folder, f"http://127.0.0.1:{server.server_address[1]}/", server)
 
 
+def build_served(root: Path, served: Served, *extra: str) -> int:
+    """Build into a served folder with ``site_url`` set to the server's address.
+
+    Material's instant navigation only works for URLs under ``site_url``. Building again
+    into the same folder keeps the origin, and so the browser's localStorage.
+    """
+    previous = os.environ.get("SITE_URL")
+    os.environ["SITE_URL"] = served.url
+    try:
+        return build(root, served.folder, *extra)
+    finally:
+        if previous is None:
+            os.environ.pop("SITE_URL", None)
+        else:
+            os.environ["SITE_URL"] = previous
+
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -1,0 +1,190 @@
+/* Interactive checklists (contract: DESIGN.md). Ticks are stored per checklist by item id,
+   never position, so they survive rebuilds; if storage fails they live in memory. */
+(() => {
+  "use strict";
+  const PREFIX = "outage-playbooks:v1:";
+  const FORMAT = "outage-playbooks-checklist";
+  const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
+  const UNSAVED = "Ticks will not be saved: this browser's storage is off, full or unreadable. Reset to retry.";
+  const memory = {}; // key -> ticks after storage failed; outlives instant navigation
+  const attached = new WeakSet();
+  const all = (root, selector) => [...root.querySelectorAll(selector)];
+  const words = (text) => text?.split(" ") ?? [];
+  const isIds = (list) => Array.isArray(list) && list.every((id) => typeof id === "string" && SLUG.test(id));
+  const pageUrl = () => location.href.split("#")[0];
+
+  /* Stored text -> ticked ids; throws on anything this version did not write. */
+  function parseStored(text) {
+    const data = JSON.parse(text ?? '{"ticked":[]}');
+    if (!isIds(data?.ticked)) throw new Error("corrupt");
+    return data.ticked;
+  }
+
+  /* Items ticked in `stored`, following renames. Ticks of items that left the page stay
+     stored (a rollback restores them) but never pass to another item. */
+  function resolve(stored, items, retired) {
+    const have = new Set(stored), known = new Set(retired), ticked = [];
+    for (const item of items) {
+      const ids = [item.id, ...item.former];
+      ids.forEach((id) => known.add(id));
+      if (ids.some((id) => have.has(id))) ticked.push(item.id);
+    }
+    return { ticked, kept: stored.filter((id) => !known.has(id)) };
+  }
+
+  /* An exported file's text -> ticked ids; throws an Error for the reader. */
+  function parseImport(text, key) {
+    let data;
+    try { data = JSON.parse(text); } catch { /* not JSON */ }
+    if (data?.format === FORMAT && data.version === 1 && data.checklist === key && isIds(data.ticked)) {
+      return data.ticked;
+    }
+    throw new Error("it is not a progress export of this checklist.");
+  }
+
+  function toMarkdown(title, url, phases) {
+    const escape = (text) => text.replace(/[\\`*_[\]<>#|~]/g, "\\$&");
+    const lines = [`# ${escape(title)}`, "", url];
+    for (const phase of phases) {
+      lines.push("", `## ${escape(phase.title)}`, "");
+      for (const item of phase.items) lines.push(`- [${item.ticked ? "x" : " "}] ${escape(item.text)}`);
+    }
+    return lines.join("\n") + "\n";
+  }
+
+  /* One checklist's storage; never throws. */
+  function openStore(key, warn) {
+    const name = PREFIX + key;
+    const fall = (ids) => {
+      warn();
+      return (memory[key] = ids);
+    };
+    return {
+      read() {
+        if (memory[key]) return fall(memory[key]);
+        try { return parseStored(localStorage.getItem(name)); } catch { return fall([]); }
+      },
+      write(ids) {
+        try {
+          if (!memory[key]) return localStorage.setItem(name, JSON.stringify({ ticked: ids }));
+        } catch { /* full or off */ }
+        fall(ids);
+      },
+      clear() {
+        delete memory[key];
+        try { localStorage.removeItem(name); } catch { /* read() says so */ }
+      },
+    };
+  }
+
+  function attach(box) {
+    if (attached.has(box)) return;
+    attached.add(box);
+    const key = box.dataset.checklist;
+    const find = (selector) => box.querySelector(selector);
+    const inputs = all(box, "input[data-item]");
+    const idOf = (input) => input.dataset.item.split("/").pop();
+    const items = inputs.map((input) => ({ id: idOf(input), former: words(input.dataset.renamedFrom), input }));
+    const retired = words(box.dataset.retired);
+    const note = find(".checklist-note"), usual = note.textContent;
+    const file = find("[data-import-file]");
+    const say = (text) => { find(".checklist-message").textContent = text; };
+    const setText = (element, text) => { if (element.textContent !== text) element.textContent = text; };
+    const count = (list) => `${list.filter((input) => input.checked).length} of ${list.length} done`;
+    const store = openStore(key, () => {
+      setText(note, UNSAVED);
+      note.classList.add("checklist-warning");
+    });
+
+    function show(ticked) {
+      for (const item of items) item.input.checked = ticked.has(item.id);
+      setText(find("[data-checklist-progress]"), count(inputs));
+      find(".checklist-bar-fill").style.width = `${(100 * ticked.size) / (inputs.length || 1)}%`;
+      for (const counter of all(box, "[data-phase-progress]")) {
+        setText(counter, count(all(box, `[data-phase="${counter.dataset.phaseProgress}"] input`)));
+      }
+    }
+
+    /* Read, change, write: ticks made meanwhile in another tab are kept. */
+    function update(change) {
+      const stored = store.read(), state = resolve(stored, items, retired);
+      const ticked = new Set(state.ticked);
+      change(ticked);
+      const next = [...ticked, ...state.kept];
+      if (String(next) !== String(stored)) store.write(next);
+      show(ticked);
+    }
+
+    const actions = {
+      reset() {
+        if (!confirm(`Untick all ${inputs.length} items? This cannot be undone.`)) return;
+        store.clear();
+        note.textContent = usual;
+        note.classList.remove("checklist-warning");
+        update((ticked) => ticked.clear());
+        say("All ticks cleared.");
+      },
+      export() {
+        const ticked = items.filter((item) => item.input.checked).map((item) => item.id);
+        const data = { format: FORMAT, version: 1, checklist: key, url: pageUrl(), exported: new Date(), ticked };
+        const link = document.createElement("a");
+        link.href = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: "application/json" }));
+        link.download = `${key.replace("/", "--")}-progress.json`;
+        link.click();
+        setTimeout(() => URL.revokeObjectURL(link.href), 9999);
+        say(`Exported to ${link.download}.`);
+      },
+      import() {
+        file.value = "";
+        file.click();
+      },
+      copy() {
+        const phases = all(box, "ul[data-phase]").map((list) => ({
+          title: list.dataset.title,
+          items: all(list, "input").map((input) => ({ text: input.labels[0].textContent, ticked: input.checked })),
+        }));
+        const text = toMarkdown(box.dataset.title, pageUrl(), phases);
+        Promise.resolve()
+          .then(() => navigator.clipboard.writeText(text))
+          .then(() => say("Copied as a Markdown task list."), () => say("This browser refused to copy."));
+      },
+      print: () => print(),
+    };
+
+    box.addEventListener("click", ({ target }) => actions[target.closest("[data-action]")?.dataset.action]?.());
+    box.addEventListener("change", ({ target }) => {
+      if (target.dataset.item) update((ticked) => ticked[target.checked ? "add" : "delete"](idOf(target)));
+    });
+    file.addEventListener("change", async () => {
+      const chosen = file.files[0];
+      if (!chosen) return;
+      try {
+        const text = chosen.size < 1e5 ? await chosen.text() : ""; // a real export is tiny
+        const ids = resolve(parseImport(text, key), items, []).ticked;
+        update((ticked) => ids.forEach((id) => ticked.add(id))); // adds, never unticks
+        say(`Imported ${chosen.name}.`);
+      } catch (error) {
+        say(`${chosen.name} was not imported: ${error.message}`);
+      }
+    });
+
+    for (const element of all(box, "[hidden]:not(input)")) element.hidden = false;
+    update(() => {}); // first draw; stores renamed items' ticks under their new ids
+    stampPrint();
+  }
+
+  function stampPrint() {
+    for (const meta of all(document, ".checklist-print-meta")) {
+      meta.textContent = `${pageUrl()} · printed ${new Date().toLocaleString()}`;
+    }
+  }
+
+  const attachAll = () => all(document, "[data-checklist]").forEach(attach);
+
+  addEventListener("beforeprint", stampPrint);
+  attachAll(); // loaded after the content
+  window.document$?.subscribe(attachAll); // and on each instant navigation
+
+  /* For the tests and readers' own scripts. */
+  window.outageChecklist = { PREFIX, parseStored, resolve, parseImport, toMarkdown };
+})();
