@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.cli import main as playbooks_main
+from generator.corpus import Corpus, load_corpus
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -25,6 +26,13 @@ def copy_project(destination: Path) -> Path:
     shutil.copytree(REPO / "playbooks", destination / "playbooks")
     shutil.copytree(REPO / "docs", destination / "docs", ignore=_generated_pages)
     return destination
+
+
+def real_corpus() -> Corpus:
+    """The repository's own playbooks, validated; what the ``site`` fixture builds."""
+    corpus, problems = load_corpus(REPO / "playbooks", REPO)
+    assert corpus is not None, problems
+    return corpus
 
 
 def _generated_pages(folder: str, names: list[str]) -> list[str]:

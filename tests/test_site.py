@@ -4,16 +4,9 @@ from __future__ import annotations
 
 import subprocess
 
-from generator.corpus import load_corpus
 from generator.layout import checklist_key, faq_anchor
 from tests.sitecheck import broken_internal_links, is_local, read_site
-from tests.support import REPO, build, copy_project
-
-
-def real_corpus():
-    corpus, problems = load_corpus(REPO / "playbooks", REPO)
-    assert corpus is not None, problems
-    return corpus
+from tests.support import REPO, build, copy_project, real_corpus
 
 
 def test_site_has_every_playbook_checklist_and_question(site):
