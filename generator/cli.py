@@ -14,12 +14,13 @@ from pathlib import Path
 from generator.advice import contributor_warnings
 from generator.corpus import CATALOG_FILE, Corpus, load_catalog, load_corpus
 from generator.idstability import BaseUnavailable, check_id_stability
+from generator.lock import project_lock
 from generator.problems import Problem, display_path, format_problems, has_errors
 from generator.project import Project, ProjectNotFound
 from generator.render import render_site
 from generator.scaffold import ScaffoldRefused, new_playbook
 from generator.schema import stale_schemas, write_schemas
-from generator.site_build import ENGINES, BuildFailed, build_site
+from generator.site_build import ENGINES, BuildFailed, SiteDirRefused, build_site
 from generator.writer import WriterError, write_pages
 
 OK, CONTENT, USAGE = 0, 1, 2
@@ -128,19 +129,21 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
 
 
 def _generate(project: Project, args: argparse.Namespace) -> int:
-    print(generate(project))
+    with project_lock(project):
+        print(generate(project))
     return OK
 
 
 def _build(project: Project, args: argparse.Namespace) -> int:
-    print(generate(project))
     site_dir = args.site_dir or project.root / "site"
     try:
-        build_site(project, site_dir, args.engine)
+        with project_lock(project):
+            print(generate(project))
+            build_site(project, site_dir, args.engine)
     except BuildFailed as error:
         print("\n".join(error.details), file=sys.stderr)
         raise Failure(str(error), CONTENT) from error
-    except (OSError, ValueError) as error:
+    except (OSError, ValueError, SiteDirRefused) as error:
         raise Failure(f"build failed: {error}", USAGE) from error
     print(f"site built in {site_dir}")
     return OK
@@ -151,7 +154,8 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
 
     def regenerate() -> None:
         try:
-            print(f"playbooks: {generate(project)}", file=sys.stderr)
+            with project_lock(project):
+                print(f"playbooks: {generate(project)}", file=sys.stderr)
         except Failure as error:
             print(f"playbooks: {error}; the preview keeps the last good pages", file=sys.stderr)
 

@@ -3,8 +3,8 @@
 Contributor text is data. Text meant for one line (titles, list items, table cells) is
 written with every Markdown or HTML special character as a numeric entity, which is valid
 in both languages and displays as the character itself. Paragraph text (``Prose``) keeps a
-small, harmless subset of Markdown (emphasis, code, lists, links whose targets the model
-checked) and loses everything that could add markup, structure or remote content.
+small, harmless subset of Markdown (emphasis, one-line code spans, lists, links whose targets
+the model checked) and loses everything that could add markup, structure or remote content.
 """
 
 from __future__ import annotations
@@ -36,14 +36,18 @@ _PROSE_ALWAYS = {
     "%": "&#37;",
     "@": "&#64;",
     ":": "&#58;",
+    "`": "&#96;",  # code spans are held first; any other backtick could open a fence
 }
 _IDENTIFIER = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*$")
-_RULE_LINE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_RULE_LINE = re.compile(r"^[\s*_-]+$")
+"""Only dashes, stars and underscores: a rule, or (even one dash) a heading's underline."""
 _LINE_START_MARKER = re.compile(r"^(\s*)(\?)")
+_CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
 _LINK_TARGET = re.compile(r"\]\(([^)\s]*)\)")
+_TOC_MARKER = re.compile(r"\[(?=TOC\])")
 _HOLD = "\x00"  # the model forbids control characters, so this cannot occur in prose
-_HELD = re.compile(f"{_HOLD}(\\d+){_HOLD}")
-_UNHELD_LINK = re.compile(f"\\]\\((?!{_HOLD})")
+_HELD = re.compile(f"{_HOLD}([CL])(\\d+){_HOLD}")
+_UNHELD_LINK = re.compile(f"\\]\\((?!{_HOLD}L)")
 
 
 def inline(text: str) -> Markup:
@@ -60,18 +64,26 @@ def prose(text: str) -> Markup:
 def _prose_line(line: str) -> str:
     if _RULE_LINE.match(line):
         return str(inline(line))
-    targets: list[str] = []
+    held: dict[str, list[str]] = {"C": [], "L": []}
+
+    def hold(kind: str, markup: str) -> str:
+        held[kind].append(markup)
+        return f"{_HOLD}{kind}{len(held[kind]) - 1}{_HOLD}"
+
+    def keep_code(match: re.Match[str]) -> str:
+        # Written as HTML with entities: a Markdown code span would show them as "&lt;".
+        return hold("C", f"<code>{inline(match.group(2).strip())}</code>")
 
     def keep_target(match: re.Match[str]) -> str:
         if not match.group(1).startswith(ALLOWED_URL_SCHEMES):
             return match.group(0)
-        targets.append(match.group(1))
-        return f"]({_HOLD}{len(targets) - 1}{_HOLD})"
+        return f"]({hold('L', str(url(match.group(1))))})"
 
-    held = _LINK_TARGET.sub(keep_target, line)
-    escaped = _UNHELD_LINK.sub("]&#40;", "".join(_PROSE_ALWAYS.get(c, c) for c in held))
+    line = _LINK_TARGET.sub(keep_target, _CODE_SPAN.sub(keep_code, line))
+    escaped = _UNHELD_LINK.sub("]&#40;", "".join(_PROSE_ALWAYS.get(c, c) for c in line))
+    escaped = _TOC_MARKER.sub("&#91;", escaped)
     escaped = _LINE_START_MARKER.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", escaped)
-    return _HELD.sub(lambda m: str(url(targets[int(m.group(1))])), escaped)
+    return _HELD.sub(lambda m: held[m.group(1)][int(m.group(2))], escaped)
 
 
 def url(address: str) -> Markup:

@@ -15,7 +15,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+"""Every character that Python, Markdown or a browser may take as the end of a line."""
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 ALLOWED_URL_SCHEMES = ("https://", "http://", "mailto:")
 
@@ -72,7 +74,7 @@ def _slug(value: str) -> str:
 
 
 def _line(value: str) -> str:
-    if "\n" in value or "\r" in value:
+    if _LINE_BREAK.search(value):
         raise ValueError(
             "must fit on one line; shorten it or move detail to a summary or why field"
         )

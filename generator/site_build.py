@@ -2,20 +2,32 @@
 
 The engine is a separate program reading ``mkdocs.yml``; the generator never imports it.
 A build goes to a fresh sibling folder first; only a complete, warning-free build replaces
-the previous site, so a failed or interrupted build leaves the last good site whole.
+the previous site, so a failed or interrupted build leaves the last good site whole. A build
+killed outright leaves its sibling folders behind; the next build clears them away and, if the
+kill came between the two renames of the swap, puts the last good site back first.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from generator.project import Project
 
 ENGINES = ("mkdocs",)
+SITE_MARKER = ".built-by-playbooks"
+"""Written into every site we build. A folder without it is never replaced: ``--site-dir ~``
+or ``--site-dir docs`` must fail, not delete someone's files."""
+
+_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
 class BuildFailed(Exception):
@@ -26,16 +38,23 @@ class BuildFailed(Exception):
         self.details = details
 
 
+class SiteDirRefused(Exception):
+    """The site folder holds something we did not build; replacing it would lose it."""
+
+
 def build_site(project: Project, site_dir: Path, engine: str = "mkdocs") -> None:
     """Strict build into ``site_dir``; on any failure the old ``site_dir`` is untouched."""
     site_dir = site_dir.resolve()
-    staging = site_dir.with_name(f"{site_dir.name}.building-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        _run_engine(project, engine, staging)
-        _swap_in(staging, site_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    _recover_leftovers(site_dir)
+    _check_replaceable(site_dir)
+    staging = _sibling(site_dir, "building", os.getpid())
+    with _terminate_as_interrupt():
+        try:
+            _run_engine(project, engine, staging)
+            (staging / SITE_MARKER).write_text("Built by `playbooks build`.\n", encoding="utf-8")
+            _swap_in(staging, site_dir)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def engine_command(project: Project, engine: str, site_dir: Path) -> list[str]:
@@ -63,10 +82,77 @@ def _run_engine(project: Project, engine: str, site_dir: Path) -> None:
         raise BuildFailed(f"{engine} build failed; the previous site was kept", details)
 
 
+def _check_replaceable(site_dir: Path) -> None:
+    if not site_dir.exists() and not site_dir.is_symlink():
+        return
+    if site_dir.is_symlink() or not site_dir.is_dir():
+        raise SiteDirRefused(f"{site_dir} is not a folder; choose another --site-dir")
+    if not (site_dir / SITE_MARKER).is_file() and any(site_dir.iterdir()):
+        raise SiteDirRefused(
+            f"{site_dir} holds files that playbooks build did not make; "
+            "move them or choose another --site-dir"
+        )
+
+
 def _swap_in(staging: Path, site_dir: Path) -> None:
     """Replace ``site_dir`` with ``staging`` in two renames, never leaving no site at all."""
-    retired = site_dir.with_name(f"{site_dir.name}.old-{os.getpid()}")
-    if site_dir.exists():
-        os.replace(site_dir, retired)
-    os.replace(staging, site_dir)
+    retired = _sibling(site_dir, "old", os.getpid())
+    with _signals_deferred():
+        if site_dir.exists():
+            os.replace(site_dir, retired)
+        os.replace(staging, site_dir)
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def _sibling(site_dir: Path, role: str, pid: int) -> Path:
+    return site_dir.with_name(f"{site_dir.name}.{role}-{pid}")
+
+
+def _recover_leftovers(site_dir: Path) -> None:
+    """Clear what killed builds left beside ``site_dir``; restore the site if it went missing."""
+    pattern = re.compile(rf"{re.escape(site_dir.name)}\.(building|old)-(\d+)")
+    if not site_dir.parent.is_dir():
+        return
+    for leftover in sorted(site_dir.parent.iterdir()):
+        match = pattern.fullmatch(leftover.name)
+        if not match or _alive(int(match.group(2))):
+            continue
+        if match.group(1) == "old" and not site_dir.exists():
+            os.replace(leftover, site_dir)
+        else:
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, and someone else's
+        pass
+    return True
+
+
+@contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Let ``kill`` clean up like Ctrl-C does: stop the engine, remove the staging folder."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and ``kill`` until both renames are done, so the site is never missing."""
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)

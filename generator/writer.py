@@ -2,7 +2,8 @@
 
 The output folder is the generator's own: it carries a marker file, and the writer refuses
 to work in a folder without one that already holds files, so a misconfigured path can never
-wipe hand-written pages. Files git tracks are never changed or deleted.
+wipe hand-written pages. Files git tracks are never changed or deleted, and a symbolic link
+inside the folder is never followed to write or delete anything outside it.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
     wanted = {_safe_relative(path): text for path, text in pages.items()}
     for relative, text in sorted(wanted.items()):
         target = out_dir / relative
+        _refuse_links_out(out_dir, target)
         data = text.encode("utf-8")
         if target.is_file() and target.read_bytes() == data:
             report.unchanged += 1
@@ -46,20 +48,27 @@ def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
             raise WriterError(f"{target} is tracked by git; the generator will not overwrite it")
         _atomic_write(target, data)
         report.written.append(relative)
+    # rglob does not descend into linked folders; a stale link is removed, never its target.
     for existing in sorted(out_dir.rglob("*")):
         relative = existing.relative_to(out_dir).as_posix()
-        if existing.is_file() and relative not in wanted and relative != MARKER:
+        stale = existing.is_symlink() or existing.is_file()
+        if stale and relative not in wanted and relative != MARKER:
             if existing.resolve() in tracked:
                 continue
             existing.unlink()
             report.removed.append(relative)
-    for folder in sorted((p for p in out_dir.rglob("*") if p.is_dir()), reverse=True):
+    folders = (p for p in out_dir.rglob("*") if p.is_dir() and not p.is_symlink())
+    for folder in sorted(folders, reverse=True):
         if not any(folder.iterdir()):
             folder.rmdir()
     return report
 
 
 def _claim(out_dir: Path) -> None:
+    if out_dir.is_symlink():
+        raise WriterError(
+            f"{out_dir} is a symbolic link; the generator writes only in a real folder"
+        )
     marker = out_dir / MARKER
     if marker.is_file():
         return
@@ -76,6 +85,12 @@ def _safe_relative(path: str) -> str:
     if pure.is_absolute() or ".." in pure.parts or not pure.parts:
         raise WriterError(f"refusing to write outside the output folder: {path!r}")
     return pure.as_posix()
+
+
+def _refuse_links_out(out_dir: Path, target: Path) -> None:
+    """A linked folder inside the output folder must not carry a write somewhere else."""
+    if not target.parent.resolve().is_relative_to(out_dir.resolve()):
+        raise WriterError(f"{target.parent} leads outside {out_dir} through a symbolic link")
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

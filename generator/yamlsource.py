@@ -2,11 +2,14 @@
 
 PyYAML's safe parser (the C one when present) yields events; we build the data ourselves so
 that we can remember positions, refuse duplicate keys, anchors, aliases and object-building
-tags, and stop at absurd nesting — all with a message at the right line instead of a crash.
+tags, and stop at absurd nesting or size — all with a message at the right line instead of a
+crash, and within a few megabytes of memory whatever a file holds.
 """
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,6 +18,7 @@ import yaml
 from yaml import events
 from yaml.constructor import SafeConstructor
 from yaml.nodes import ScalarNode
+from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
 from generator.problems import Problem
@@ -24,6 +28,13 @@ MAX_FILE_BYTES = 256 * 1024
 
 MAX_DEPTH = 32
 """Playbooks nest five or six levels; deeper input is a mistake or an attack."""
+
+MAX_VALUES = 10_000
+"""The largest playbook holds about 1,200 keys and values. Validation builds a few objects per
+value, and one error per wrong value: an unbounded count lets a 256 KB file of ``{},`` use
+gigabytes."""
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _SCALAR_TAGS = {
@@ -82,12 +93,23 @@ class _Abort(Exception):
 
 
 def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
-    """Parse ``path`` safely; return the document, or None and the problems that stopped it."""
+    """Parse ``path`` safely; return the document, or None and the problems that stopped it.
+
+    Only a regular file is read, and never more than the limit. A symbolic link could pull a
+    file from outside the project into error messages (CI logs are public); a FIFO would block
+    forever and a link to ``/dev/zero`` would never end.
+    """
+    if path.is_symlink():
+        return None, [Problem(display, 0, 0, "is a symbolic link; commit the file itself")]
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return None, [Problem(display, 0, 0, _too_large(size))]
-        raw = path.read_bytes()
+        descriptor = os.open(path, _OPEN_FLAGS)
+        with os.fdopen(descriptor, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return None, [Problem(display, 0, 0, "is not a regular file; a playbook is text")]
+            if status.st_size > MAX_FILE_BYTES:
+                return None, [Problem(display, 0, 0, _too_large(status.st_size))]
+            raw = stream.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return None, [Problem(display, 0, 0, f"cannot read file: {error.strerror or error}")]
     return parse_yaml(raw, display)
@@ -110,6 +132,8 @@ def parse_yaml(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Prob
             builder.feed(event)
     except _Abort as abort:
         return None, [abort.problem, *builder.problems]
+    except ReaderError as error:
+        return None, [*builder.problems, _character_problem(error, display, text)]
     except yaml.MarkedYAMLError as error:
         return None, [*builder.problems, _syntax_problem(error, display, text)]
     except yaml.YAMLError as error:
@@ -124,6 +148,18 @@ def _too_large(size: int) -> str:
     return (
         f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; "
         "split it into several playbooks"
+    )
+
+
+def _character_problem(error: ReaderError, display: str, text: str) -> Problem:
+    """YAML refuses most control characters (NUL bytes, escape codes) anywhere in a file."""
+    line_start = text.rfind("\n", 0, error.position) + 1
+    line = text.count("\n", 0, error.position) + 1
+    return Problem(
+        display,
+        line,
+        error.position - line_start + 1,
+        f"the control character U+{error.character:04X} is not allowed in YAML; remove it",
     )
 
 
@@ -160,6 +196,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.root: Any = None
         self.documents = 0
+        self.values = 0
         self._stack: list[_Frame] = []
         self._resolver = Resolver()
         self._constructor = SafeConstructor()
@@ -172,9 +209,11 @@ class _Builder:
         elif isinstance(event, events.AliasEvent):
             self._abort(event, "aliases (*name) are not supported; write the value out in full")
         elif isinstance(event, events.ScalarEvent):
+            self._count(event)
             self._refuse_anchor(event)
             self._place(self._scalar(event), event)
         elif isinstance(event, events.MappingStartEvent | events.SequenceStartEvent):
+            self._count(event)
             self._refuse_anchor(event)
             if event.tag not in _CONTAINER_TAGS:
                 self._abort(event, f"the YAML tag {_short(event.tag)} is not allowed here")
@@ -241,8 +280,15 @@ class _Builder:
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self._constructor.construct_object(node)
-        except (ValueError, yaml.YAMLError) as error:
-            self._abort(event, f"cannot read this value: {error}")
+        except (ValueError, OverflowError, yaml.YAMLError) as error:
+            # Python's own hints ("use sys.set_int_max_str_digits()") mean nothing to a writer.
+            reason = str(error).split(";")[0]
+            self._abort(event, f"cannot read this value: {reason}; quote it if it is text")
+
+    def _count(self, event: events.NodeEvent) -> None:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            self._abort(event, f"more than {MAX_VALUES:,} keys and values in one file; split it up")
 
     def _refuse_anchor(self, event: events.NodeEvent) -> None:
         if event.anchor is not None:
