@@ -6,11 +6,16 @@ each pointing at the file, line and column to fix.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Control and bidi characters, which a file name or a quoted key could use to rewrite a
+terminal or a CI log (clear the screen, colour a line, reorder the text)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -25,15 +30,16 @@ class Problem:
 
     def as_text(self) -> str:
         """``path:line:col: error: message`` — the form editors and terminals link."""
-        where = self.path if self.line == 0 else f"{self.path}:{self.line}:{self.col}"
-        return f"{where}: {self.severity}: {self.message}"
+        path = _visible(self.path)
+        where = path if self.line == 0 else f"{path}:{self.line}:{self.col}"
+        return f"{where}: {self.severity}: {_visible(self.message)}"
 
     def as_github(self) -> str:
         """A GitHub Actions workflow command, shown on the pull request's diff."""
-        props = [f"file={_escape_property(self.path)}"]
+        props = [f"file={_escape_property(_visible(self.path))}"]
         if self.line:
             props += [f"line={self.line}", f"col={self.col}"]
-        return f"::{self.severity} {','.join(props)}::{_escape_data(self.message)}"
+        return f"::{self.severity} {','.join(props)}::{_escape_data(_visible(self.message))}"
 
 
 def display_path(path: Path, root: Path) -> str:
@@ -53,6 +59,11 @@ def format_problems(problems: list[Problem], style: Literal["text", "github"] = 
 def has_errors(problems: list[Problem]) -> bool:
     """Warnings inform; only errors fail a run."""
     return any(problem.severity == "error" for problem in problems)
+
+
+def _visible(text: str) -> str:
+    """Each such character as its Python escape (ESC becomes backslash-x1b): shown, not obeyed."""
+    return _UNPRINTABLE.sub(lambda match: ascii(match.group())[1:-1], text)
 
 
 def _escape_data(text: str) -> str:
