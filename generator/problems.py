@@ -43,9 +43,12 @@ class Problem:
 
 
 def display_path(path: Path, root: Path) -> str:
-    """Paths relative to the project, with forward slashes, as a contributor sees them."""
+    """Paths relative to the project, with forward slashes, as a contributor sees them.
+
+    Only the folder is resolved: a linked file is named by its link, not by its target.
+    """
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 

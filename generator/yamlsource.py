@@ -103,13 +103,16 @@ def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Probl
         return None, [Problem(display, 0, 0, "is a symbolic link; commit the file itself")]
     try:
         descriptor = os.open(path, _OPEN_FLAGS)
-        with os.fdopen(descriptor, "rb") as stream:
-            status = os.fstat(stream.fileno())
+        try:
+            status = os.fstat(descriptor)
             if not stat.S_ISREG(status.st_mode):
                 return None, [Problem(display, 0, 0, "is not a regular file; a playbook is text")]
             if status.st_size > MAX_FILE_BYTES:
                 return None, [Problem(display, 0, 0, _too_large(status.st_size))]
-            raw = stream.read(MAX_FILE_BYTES + 1)
+            with open(descriptor, "rb", closefd=False) as stream:
+                raw = stream.read(MAX_FILE_BYTES + 1)
+        finally:
+            os.close(descriptor)
     except OSError as error:
         return None, [Problem(display, 0, 0, f"cannot read file: {error.strerror or error}")]
     return parse_yaml(raw, display)
@@ -122,10 +125,7 @@ def parse_yaml(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Prob
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return None, [
-            Problem(display, line, 1, f"not valid UTF-8 (byte {error.start}); save it as UTF-8")
-        ]
+        return None, [_encoding_problem(error, display, raw)]
     builder = _Builder(display)
     try:
         for event in yaml.parse(text, Loader=_PARSER):
@@ -149,6 +149,14 @@ def _too_large(size: int) -> str:
         f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit; "
         "split it into several playbooks"
     )
+
+
+def _encoding_problem(error: UnicodeDecodeError, display: str, raw: bytes) -> Problem:
+    line_start = raw.rfind(b"\n", 0, error.start) + 1
+    line = raw.count(b"\n", 0, error.start) + 1
+    col = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
+    message = f"not valid UTF-8 (byte {error.start}); save the file as UTF-8"
+    return Problem(display, line, col, message)
 
 
 def _character_problem(error: ReaderError, display: str, text: str) -> Problem:

@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from tests.support import Served, build_served, copy_project, launch_chromium, serve_folder
+from tests.support import (
+    FIXTURES,
+    Served,
+    build_served,
+    copy_project,
+    launch_chromium,
+    serve_folder,
+)
 
 
 @pytest.fixture
@@ -19,12 +26,23 @@ def project(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    """The real corpus built once per session, served over HTTP as readers get it.
+    """The real corpus built once per session, served over HTTP as readers get it."""
+    yield from _built_and_served(copy_project(tmp_path_factory.mktemp("built") / "project"))
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A site whose every text field tries to run script or break the page, built once."""
+    folder = tmp_path_factory.mktemp("hostile") / "project"
+    yield from _built_and_served(copy_project(folder, FIXTURES / "hostile" / "inert"))
+
+
+def _built_and_served(root: Path) -> Iterator[Served]:
+    """Build ``root`` and serve its site.
 
     The server starts first so the build can use its address as ``site_url``, which
     Material's instant navigation needs.
     """
-    root = copy_project(tmp_path_factory.mktemp("built") / "project")
     served = serve_folder(root / "site")
     assert build_served(root, served) == 0
     yield served

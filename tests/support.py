@@ -19,11 +19,14 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-def copy_project(destination: Path) -> Path:
-    """The tracked inputs of a build: no .venv, no site, no generated pages."""
+def copy_project(destination: Path, playbooks: Path = REPO / "playbooks") -> Path:
+    """The tracked inputs of a build: no .venv, no site, no generated pages.
+
+    ``playbooks`` swaps in another content folder, such as a fixture.
+    """
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "mkdocs.yml", destination / "mkdocs.yml")
-    shutil.copytree(REPO / "playbooks", destination / "playbooks")
+    shutil.copytree(playbooks, destination / "playbooks")
     shutil.copytree(REPO / "docs", destination / "docs", ignore=_generated_pages)
     return destination
 
