@@ -1,0 +1,260 @@
+"""Nothing is lost: interrupted, killed, failing and simultaneous builds keep the last good
+site, leave nothing behind, and never touch a file the generator does not own.
+
+Builds run as real processes. A small MkDocs hook holds a build after the new site is fully
+written into its staging folder and before the swap, until the test says go; so "mid-way"
+is a known point, not a guess about timing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main
+from generator.site_build import SITE_MARKER
+from tests.sitecheck import broken_internal_links, read_site
+from tests.support import FIXTURES, REPO, build, copy_project
+from tests.test_serve import wait_for
+
+HOLD_HOOK = '''"""Test hook: hold the build once the site is written, until the test says go."""
+import os
+import time
+from pathlib import Path
+
+
+def on_post_build(config, **kwargs):
+    folder = os.environ.get("HOLD_BUILD")
+    if folder:
+        Path(folder, "ready").touch()
+        while not Path(folder, "go").exists():
+            time.sleep(0.05)
+'''
+
+PLAYBOOK_PAGE = "playbooks/basics/minimal/index.html"
+
+
+def small_project(tmp_path: Path) -> Path:
+    """The project with the minimal fixture as content (quick to build) and the hold hook."""
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
+    (root / "hold_build.py").write_text(HOLD_HOOK)
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    hook = "\nhooks:\n  - hold_build.py\n"
+    config.write_text(text.replace("\nhooks:\n", hook) if "\nhooks:\n" in text else text + hook)
+    return root
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(path.name for path in root.glob("site.*"))
+
+
+def retitle(root: Path, title: str) -> None:
+    playbook = root / "playbooks" / "minimal.yml"
+    text = playbook.read_text()
+    playbook.write_text(text.replace(text.splitlines()[1], f"title: {title}", 1))
+
+
+def start(root: Path, *args: str, hold: Path | None = None, log: Path) -> subprocess.Popen:
+    """``playbooks ARGS`` in its own process group, stderr to ``log``."""
+    env = {key: value for key, value in os.environ.items() if key != "HOLD_BUILD"}
+    if hold:
+        hold.mkdir()
+        env["HOLD_BUILD"] = str(hold)
+    with log.open("w") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-m", "generator", *args],
+            cwd=root,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+            start_new_session=True,
+        )
+
+
+@dataclass
+class Held:
+    """A build stopped after writing its new site and before the swap."""
+
+    process: subprocess.Popen
+    flags: Path
+    log: Path
+
+    def finish(self) -> tuple[int, str]:
+        (self.flags / "go").touch()
+        return self.process.wait(timeout=120), self.log.read_text()
+
+
+@contextmanager
+def held_build(root: Path, tmp_path: Path) -> Iterator[Held]:
+    held = Held(
+        start(root, "build", hold=tmp_path / "hold", log=tmp_path / "held.log"),
+        tmp_path / "hold",
+        tmp_path / "held.log",
+    )
+    try:
+        wait_for(lambda: (held.flags / "ready").exists() or held.process.poll() is not None)
+        assert held.process.poll() is None, held.log.read_text()
+        yield held
+    finally:
+        (held.flags / "go").touch()
+        if held.process.poll() is None:
+            os.killpg(held.process.pid, signal.SIGKILL)
+        held.process.wait(timeout=60)
+
+
+def assert_group_gone(pid: int) -> None:
+    """The build's whole process group, the engine included, has ended."""
+    with pytest.raises(ProcessLookupError):
+        os.killpg(pid, 0)
+
+
+def test_terminated_build_keeps_the_previous_site_and_leaves_nothing(tmp_path):
+    root = small_project(tmp_path)
+    assert build(root, root / "site") == 0
+    before = snapshot(root / "site")
+    retitle(root, "A changed title")
+    with held_build(root, tmp_path) as held:
+        staging = root / f"site.building-{held.process.pid}"
+        assert "A changed title" in (staging / PLAYBOOK_PAGE).read_text()
+        held.process.send_signal(signal.SIGTERM)
+        code = held.process.wait(timeout=60)
+    assert code == 2
+    assert held.log.read_text().splitlines()[-1] == "playbooks: interrupted"
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == []
+    assert_group_gone(held.process.pid)
+
+
+def test_killed_build_keeps_the_previous_site_and_the_next_build_clears_up(tmp_path):
+    root = small_project(tmp_path)
+    assert build(root, root / "site") == 0
+    before = snapshot(root / "site")
+    retitle(root, "A changed title")
+    with held_build(root, tmp_path) as held:
+        os.killpg(held.process.pid, signal.SIGKILL)
+        assert held.process.wait(timeout=60) == -signal.SIGKILL
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == [f"site.building-{held.process.pid}"]
+    assert build(root, root / "site") == 0
+    assert leftovers(root) == []
+    assert "A changed title" in (root / "site" / PLAYBOOK_PAGE).read_text()
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_a_site_lost_between_the_two_renames_comes_back(tmp_path):
+    root = small_project(tmp_path)
+    assert build(root, root / "site") == 0
+    before = snapshot(root / "site")
+    # A build killed after moving the old site aside and before moving the new one in.
+    (root / "site").rename(root / f"site.old-{dead_pid()}")
+    (root / "docs" / "about.md").write_text("# About\n\n[broken](missing-page.md)\n")
+    assert build(root, root / "site") == 1
+    assert snapshot(root / "site") == before
+    assert leftovers(root) == []
+
+
+def test_two_builds_at_once_take_turns(tmp_path):
+    root = small_project(tmp_path)
+    with held_build(root, tmp_path) as first:
+        second = start(root, "build", log=tmp_path / "second.log")
+        try:
+            wait_for(lambda: "waiting for it" in (tmp_path / "second.log").read_text())
+            # The second build waits before generating, so it cannot disturb the first.
+            assert leftovers(root) == [f"site.building-{first.process.pid}"]
+            assert first.finish() == (0, "")
+            assert second.wait(timeout=120) == 0
+        finally:
+            if second.poll() is None:
+                second.kill()
+    assert leftovers(root) == []
+    assert (root / "site" / SITE_MARKER).is_file()
+    assert broken_internal_links(root / "site", read_site(root / "site")) == []
+
+
+@pytest.mark.parametrize("site_dir", ["docs", ".", "precious"])
+def test_build_never_replaces_a_folder_it_did_not_make(tmp_path, capsys, site_dir):
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
+    (root / "precious").mkdir()
+    (root / "precious" / "notes.txt").write_text("mine")
+    kept = {
+        path: path.read_bytes()
+        for path in [root / "mkdocs.yml", root / "docs" / "index.md", root / "precious/notes.txt"]
+    }
+    assert main(["--project", str(root), "build", "--site-dir", str(root / site_dir)]) == 2
+    assert "did not make" in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in kept} == kept
+    assert not list(tmp_path.rglob("*.building-*")) and not list(tmp_path.rglob("*.old-*"))
+
+
+def git(root: Path, *args: str) -> str:
+    command = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args]
+    return subprocess.run(command, cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+def test_git_status_is_clean_after_failed_builds(tmp_path):
+    root = small_project(tmp_path)
+    (root / ".gitignore").write_text((REPO / ".gitignore").read_text())
+    git(root, "init", "-q")
+    playbook = root / "playbooks" / "minimal.yml"
+    good = playbook.read_text()
+    playbook.write_text(good.replace("audiences: [sellers]", "audiences: [aliens]"))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "invalid content")
+    assert build(root, root / "site") == 1  # validation fails
+    assert git(root, "status", "--porcelain") == ""
+    playbook.write_text(good)
+    (root / "docs" / "about.md").write_text("# About\n\n[broken](missing-page.md)\n")
+    git(root, "commit", "-q", "-am", "valid content, broken page")
+    assert build(root, root / "site") == 1  # the engine fails
+    assert git(root, "status", "--porcelain") == ""
+    assert not (root / "site").exists()
+
+
+def test_removed_and_renamed_playbooks_leave_no_stale_page(tmp_path):
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
+    playbooks = root / "playbooks"
+    text = (playbooks / "minimal.yml").read_text()
+    (playbooks / "second.yml").write_text(text.replace("id: minimal", "id: second", 1))
+    assert main(["--project", str(root), "generate"]) == 0
+    assert (root / "docs" / "playbooks" / "basics" / "second" / "index.md").is_file()
+    (playbooks / "second.yml").unlink()
+    (playbooks / "renamed.yml").write_text(text.replace("id: minimal", "id: renamed", 1))
+    assert build(root, root / "site") == 0
+    assert_only_playbooks(root, {"minimal", "renamed"}, gone="second")
+    (playbooks / "renamed.yml").unlink()
+    assert build(root, root / "site") == 0
+    assert_only_playbooks(root, {"minimal"}, gone="renamed")
+
+
+def assert_only_playbooks(root: Path, ids: set[str], gone: str) -> None:
+    generated = root / "docs" / "playbooks" / "basics"
+    site = root / "site" / "playbooks" / "basics"
+    assert {path.name for path in generated.iterdir() if path.is_dir()} == ids
+    assert {path.name for path in site.iterdir() if path.is_dir()} == ids
+    for folder in (root / "docs" / "playbooks", root / "site"):
+        for path in folder.rglob("*"):
+            if path.suffix in {".md", ".html", ".json", ".xml"}:
+                assert f"basics/{gone}" not in path.read_text(encoding="utf-8"), path
+    assert broken_internal_links(root / "site", read_site(root / "site")) == []
