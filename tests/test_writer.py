@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
+from generator.cli import main
 from generator.writer import MARKER, WriterError, write_pages
+
+OUTPUT = Path("docs") / "playbooks"
 
 
 def test_only_changed_files_are_rewritten(tmp_path):
@@ -56,3 +60,48 @@ def test_never_deletes_or_overwrites_a_tracked_file(tmp_path):
     with pytest.raises(WriterError, match="tracked by git"):
         write_pages(out, {"a.md": "A", "kept.md": "changed"})
     assert (out / "kept.md").read_text() == "tracked"
+
+
+def test_never_writes_through_a_linked_folder(tmp_path):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    write_pages(out, {"a.md": "A"})
+    elsewhere.mkdir()
+    (out / "sub").symlink_to(elsewhere)
+    with pytest.raises(WriterError, match="through a symbolic link"):
+        write_pages(out, {"a.md": "A", "sub/b.md": "B"})
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_stale_links_go_but_their_targets_stay(tmp_path):
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    write_pages(out, {"a.md": "A"})
+    elsewhere.mkdir()
+    (elsewhere / "precious.md").write_text("mine")
+    (out / "linked-folder").symlink_to(elsewhere)
+    (out / "linked-file.md").symlink_to(elsewhere / "precious.md")
+    report = write_pages(out, {"a.md": "A"})
+    assert report.removed == ["linked-file.md", "linked-folder"]
+    assert (elsewhere / "precious.md").read_text() == "mine"
+
+
+def test_refuses_an_output_folder_that_is_a_link(tmp_path):
+    real = tmp_path / "real"
+    write_pages(real, {"a.md": "A"})
+    (tmp_path / "out").symlink_to(real)
+    with pytest.raises(WriterError, match="symbolic link"):
+        write_pages(tmp_path / "out", {"b.md": "B"})
+    assert sorted(path.name for path in real.iterdir()) == [MARKER, "a.md"]
+
+
+def test_generate_writes_nothing_outside_its_folder(project):
+    def everything_but_output() -> dict[str, bytes]:
+        return {
+            path.relative_to(project).as_posix(): path.read_bytes()
+            for path in sorted(project.rglob("*"))
+            if path.is_file() and OUTPUT not in path.relative_to(project).parents
+        }
+
+    before = everything_but_output()
+    assert main(["--project", str(project), "generate"]) == 0
+    assert (project / OUTPUT / MARKER).is_file()
+    assert everything_but_output() == before
