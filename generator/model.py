@@ -15,7 +15,8 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+"""Control characters, and the two non-characters that YAML (front matter included) refuses."""
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 """Every character that Python, Markdown or a browser may take as the end of a line."""
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
@@ -89,7 +90,7 @@ def _title(value: str) -> str:
 
 def _no_control(value: str) -> str:
     if _CONTROL.search(value):
-        raise ValueError("contains control characters; remove them")
+        raise ValueError("contains control characters or non-characters; remove them")
     return value
 
 
