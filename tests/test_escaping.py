@@ -72,3 +72,15 @@ def test_front_matter_neutralises_title_and_description():
     assert '"title": ' not in block
     assert 'title: "Q&amp;A &amp;lt;b&amp;gt;"' in block
     assert "<script>" not in block and "&quot;" in block
+
+
+@pytest.mark.parametrize("text", ["Title\n-", "Title\n--", "- item\n-", "[TOC]", "```\n<b>\n```"])
+def test_prose_cannot_smuggle_a_heading_a_toc_or_a_fence(text):
+    html = to_html(str(prose(text)))
+    assert "<h2" not in html and "toc" not in html and "<pre" not in html
+
+
+def test_prose_code_spans_show_their_text():
+    html = to_html(str(prose("Type `<b>{x}</b>` or ``a`b`` here")))
+    assert "<code>&#60;b&#62;&#123;x&#125;&#60;&#47;b&#62;</code>" in html
+    assert "<code>a&#96;b</code>" in html and "&amp;" not in html
