@@ -92,6 +92,19 @@ class _Abort(Exception):
         self.problem = problem
 
 
+def is_plain_file(path: Path) -> bool:
+    """A regular file within the size limit, not a link: what :func:`read_yaml` agrees to read.
+
+    For other readers of playbook files (editor hints, placeholders), which must not hang on a
+    FIFO or read ``/dev/zero`` where the loader has already reported the file.
+    """
+    try:
+        status = path.lstat()
+    except OSError:
+        return False
+    return stat.S_ISREG(status.st_mode) and status.st_size <= MAX_FILE_BYTES
+
+
 def read_yaml(path: Path, display: str) -> tuple[YamlDocument | None, list[Problem]]:
     """Parse ``path`` safely; return the document, or None and the problems that stopped it.
 

@@ -205,9 +205,10 @@ def test_cli_exits_1_naming_the_file_and_runs_nothing(tmp_path, case):
     case.place(project / "playbooks")
     result = validate(project)
     assert result.returncode == 1
-    [problem, summary] = result.stderr.splitlines()
+    lines = result.stderr.splitlines()
+    [problem] = [line for line in lines if ": error: " in line]
     assert problem.startswith(f"{case.where}: error: ") and case.fragment in problem
-    assert summary == "playbooks: 1 problem in playbooks; nothing built"
+    assert lines[-1] == "playbooks: 1 problem in playbooks; nothing built"
     assert not (project / "pwned").exists()  # python-object.yml would have run `touch pwned`
 
 
