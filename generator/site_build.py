@@ -83,15 +83,21 @@ def _run_engine(project: Project, engine: str, site_dir: Path) -> None:
 
 
 def _check_replaceable(site_dir: Path) -> None:
-    if not site_dir.exists() and not site_dir.is_symlink():
+    if not site_dir.exists():
         return
-    if site_dir.is_symlink() or not site_dir.is_dir():
+    if not site_dir.is_dir():
         raise SiteDirRefused(f"{site_dir} is not a folder; choose another --site-dir")
-    if not (site_dir / SITE_MARKER).is_file() and any(site_dir.iterdir()):
+    if not _built_by_us(site_dir) and any(site_dir.iterdir()):
         raise SiteDirRefused(
             f"{site_dir} holds files that playbooks build did not make; "
             "move them or choose another --site-dir"
         )
+
+
+def _built_by_us(site_dir: Path) -> bool:
+    """Our marker, or (for sites built before the marker existed) an MkDocs site's index."""
+    legacy = (site_dir / "sitemap.xml").is_file() and (site_dir / "search").is_dir()
+    return (site_dir / SITE_MARKER).is_file() or legacy
 
 
 def _swap_in(staging: Path, site_dir: Path) -> None:

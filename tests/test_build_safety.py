@@ -258,3 +258,11 @@ def assert_only_playbooks(root: Path, ids: set[str], gone: str) -> None:
             if path.suffix in {".md", ".html", ".json", ".xml"}:
                 assert f"basics/{gone}" not in path.read_text(encoding="utf-8"), path
     assert broken_internal_links(root / "site", read_site(root / "site")) == []
+
+
+def test_a_site_built_before_the_marker_existed_is_still_replaced(tmp_path):
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
+    assert build(root, root / "site") == 0
+    (root / "site" / SITE_MARKER).unlink()
+    assert build(root, root / "site") == 0
+    assert (root / "site" / SITE_MARKER).is_file()
