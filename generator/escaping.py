@@ -113,12 +113,13 @@ def code_block(text: str) -> Markup:
 def front_matter(title: str, description: str) -> Markup:
     """YAML front matter for MkDocs.
 
-    Material prints ``page.title | striptags`` into ``<title>`` unescaped, and
-    ``page.meta.description`` into an attribute: titles hold no ``<``/``>`` (the model refuses
-    them) and ``&`` is escaped; the description is escaped for an attribute.
+    Material prints ``page.title | striptags`` into ``<title>`` and the navigation unescaped,
+    and escapes it elsewhere (footer labels): so a title goes in as written, which is safe
+    because the model refuses ``<``, ``>`` and entities in titles. ``page.meta.description``
+    lands in an attribute unescaped, so it is escaped here.
     """
     fields: dict[str, Any] = {
-        "title": str(title).replace("&", "&amp;"),
+        "title": str(title),
         "description": html.escape(" ".join(str(description).split()), quote=True),
     }
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]

@@ -7,6 +7,7 @@ guards, so that errors can name the field and the line.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date
 from typing import Annotated, Literal
@@ -83,8 +84,12 @@ def _line(value: str) -> str:
 
 
 def _title(value: str) -> str:
-    if "<" in value or ">" in value:
-        raise ValueError("titles cannot contain '<' or '>'; reword without them")
+    # Material prints titles unescaped, and through `striptags`, which decodes entities:
+    # so neither a tag nor anything that decodes into one may reach a title.
+    if "<" in value or ">" in value or html.unescape(value) != value:
+        raise ValueError(
+            "titles cannot contain '<', '>' or HTML entities such as '&lt;'; reword without them"
+        )
     return _line(value)
 
 

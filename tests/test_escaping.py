@@ -67,10 +67,9 @@ def test_code_block_fence_outgrows_backticks():
     assert block.startswith("````text\n") and block.endswith("\n````")
 
 
-def test_front_matter_neutralises_title_and_description():
-    block = str(front_matter("Q&A &lt;b&gt;", 'say "hi"><script>'))
-    assert '"title": ' not in block
-    assert 'title: "Q&amp;A &amp;lt;b&amp;gt;"' in block
+def test_front_matter_keeps_title_and_escapes_description():
+    block = str(front_matter('Q&A: "quoted"', 'say "hi"><script>'))
+    assert 'title: "Q&A: \\"quoted\\""' in block
     assert "<script>" not in block and "&quot;" in block
 
 

@@ -113,7 +113,7 @@ CASES = [
     Case("url-relative.yml", 40, 13, "'../../about/' is not an allowed link"),
     Case("url-protocol-relative.yml", 40, 13, "'//evil.example/x' is not an allowed link"),
     Case("url-angle-brackets.yml", 40, 13, "'JavaScript:alert(1' is not an allowed link"),
-    Case("title-html.yml", 2, 8, "titles cannot contain '<' or '>'"),
+    Case("title-html.yml", 2, 8, "titles cannot contain '<', '>' or HTML entities"),
     Case("title-line-separator.yml", 2, 8, "must fit on one line"),
     Case("escape-codes.yml", 4, 10, "contains control characters"),
     Case("noncharacter.yml", 2, 8, "contains control characters or non-characters"),

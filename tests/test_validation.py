@@ -119,6 +119,7 @@ def test_all_problems_in_one_run(tmp_path):
     ("old", "new", "fragment"),
     [
         ("title: A cause", "title: A <script>cause", "cannot contain '<'"),
+        ("title: A cause", "title: A &lt;/title&gt; cause", "HTML entities"),
         ("url: https://example.org/source", "url: javascript:alert(1)", "not an allowed link"),
         ("answer: Because.", "answer: See [this](javascript:alert(1)).", "not an allowed link"),
         ("text: Do the first thing.", 'text: "Two\\nlines"', "one line"),
