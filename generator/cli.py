@@ -13,14 +13,16 @@ from pathlib import Path
 
 from generator.advice import contributor_warnings
 from generator.corpus import CATALOG_FILE, Corpus, load_catalog, load_corpus
+from generator.engines import ENGINES, BuildFailed
 from generator.idstability import BaseUnavailable, check_id_stability
 from generator.lock import project_lock
 from generator.problems import Problem, display_path, format_problems, has_errors
 from generator.project import Project, ProjectNotFound
+from generator.publish import publish
 from generator.render import render_site
 from generator.scaffold import ScaffoldRefused, new_playbook
 from generator.schema import stale_schemas, write_schemas
-from generator.site_build import ENGINES, BuildFailed, SiteDirRefused, build_site
+from generator.site_build import SiteDirRefused
 from generator.writer import WriterError, write_pages
 
 OK, CONTENT, USAGE = 0, 1, 2
@@ -68,7 +70,11 @@ def load_valid(project: Project, style: str = "text", extra: Sequence[Problem] =
 
 def generate(project: Project) -> str:
     """Validate and write the Markdown; returns a one-line summary."""
-    corpus = load_valid(project)
+    return write_generated(project, load_valid(project))
+
+
+def write_generated(project: Project, corpus: Corpus) -> str:
+    """Write a valid corpus's pages; returns a one-line summary."""
     try:
         report = write_pages(project.output_dir, render_site(corpus))
     except (WriterError, OSError) as error:
@@ -138,8 +144,9 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     site_dir = args.site_dir or project.root / "site"
     try:
         with project_lock(project):
-            print(generate(project))
-            build_site(project, site_dir, args.engine)
+            corpus = load_valid(project)
+            print(write_generated(project, corpus))
+            publish(project, corpus, site_dir, args.engine, offline=args.offline)
     except BuildFailed as error:
         print("\n".join(error.details), file=sys.stderr)
         raise Failure(str(error), CONTENT) from error
@@ -195,6 +202,11 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="validate, generate and build the site")
     build.add_argument("--site-dir", type=Path, help="output folder (default: site/)")
     build.add_argument("--engine", choices=ENGINES, default="mkdocs")
+    build.add_argument(
+        "--offline",
+        action="store_true",
+        help="build the copy that readers open from file:// with no network",
+    )
     build.set_defaults(handler=_build)
 
     serve = commands.add_parser("serve", help="live preview on 127.0.0.1")

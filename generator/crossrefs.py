@@ -7,16 +7,19 @@ from dataclasses import dataclass
 
 from generator.corpus import Corpus
 from generator.model import (
+    AUDIENCES,
     CAUSE_KINDS,
     MITIGATION_KINDS,
     Cause,
     Checklist,
+    FaqEntry,
     Incident,
     Mitigation,
     Playbook,
     Section,
     Source,
 )
+from generator.references import uncovered_causes
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,14 @@ class CrossRefs:
     playbooks_by_incident: dict[str, list[Playbook]]
     sources_of: dict[str, list[Source]]
     incidents_of: dict[str, list[Incident]]
+    mitigations_of_cause: dict[str, dict[str, list[Mitigation]]]
+    """playbook id -> cause id -> the mitigations that address it (the coverage page)."""
+    uncovered: list[tuple[Playbook, Cause]]
+    """Causes no mitigation addresses: the same rule ``validate`` warns on."""
+    faq_entries: list[tuple[Playbook, FaqEntry]]
+    """Every question in the order the FAQ page shows them."""
+    binder_sources: dict[str, list[Source]]
+    """audience -> status pages and help pages cited by that audience's playbooks."""
 
 
 def build_crossrefs(corpus: Corpus) -> CrossRefs:
@@ -66,8 +77,9 @@ def build_crossrefs(corpus: Corpus) -> CrossRefs:
         )
         for incident_id in incident_ids:
             by_incident[incident_id].append(playbook)
+    sections = {section.id: section for section in catalog.sections}
     return CrossRefs(
-        sections={section.id: section for section in catalog.sections},
+        sections=sections,
         sources=sources,
         incidents=incidents,
         playbooks_by_section=dict(by_section),
@@ -78,7 +90,44 @@ def build_crossrefs(corpus: Corpus) -> CrossRefs:
         playbooks_by_incident=dict(by_incident),
         sources_of=sources_of,
         incidents_of=incidents_of,
+        mitigations_of_cause={p.id: _mitigations_of_cause(p) for p in corpus.playbooks},
+        uncovered=[(p, cause) for p in corpus.playbooks for cause in _uncovered(p)],
+        faq_entries=[
+            (playbook, entry)
+            for section_id in sections
+            for playbook in by_section.get(section_id, [])
+            for entry in playbook.faq
+        ],
+        binder_sources={
+            audience: _binder_sources(corpus, audience, sources_of) for audience in AUDIENCES
+        },
     )
+
+
+def _mitigations_of_cause(playbook: Playbook) -> dict[str, list[Mitigation]]:
+    return {
+        cause.id: [m for m in playbook.mitigations if cause.id in m.addresses]
+        for cause in playbook.causes
+    }
+
+
+def _uncovered(playbook: Playbook) -> list[Cause]:
+    ids = set(uncovered_causes(playbook))
+    return [cause for cause in playbook.causes if cause.id in ids]
+
+
+def _binder_sources(
+    corpus: Corpus, audience: str, sources_of: dict[str, list[Source]]
+) -> list[Source]:
+    """What a reader should have on paper: status pages first, then where to get help."""
+    cited = {
+        source.id: source
+        for playbook in corpus.playbooks
+        if audience in playbook.audiences
+        for source in sources_of[playbook.id]
+        if source.kind != "reference"
+    }
+    return sorted(cited.values(), key=lambda s: (s.kind != "status", s.title.casefold()))
 
 
 def _cited_source_ids(playbook: Playbook) -> list[str]:

@@ -20,6 +20,8 @@ CAUSES = "causes.md"
 MITIGATIONS = "mitigations.md"
 CHECKLISTS = "checklists.md"
 SOURCES = "sources.md"
+COVERAGE = "coverage.md"
+BINDERS = "binders/index.md"
 
 
 def section_page(section_id: str) -> str:
@@ -32,6 +34,32 @@ def playbook_page(playbook: Playbook) -> str:
 
 def checklist_page(playbook: Playbook, checklist: Checklist) -> str:
     return f"{playbook.section}/{playbook.id}/{checklist.id}.md"
+
+
+def checklist_download(playbook: Playbook, checklist: Checklist) -> str:
+    """The checklist as a Markdown file to keep. ``.txt``, because MkDocs would turn a ``.md``
+    file in ``docs/`` into a page; the link's ``download`` attribute restores the name."""
+    return f"{playbook.section}/{playbook.id}/{checklist.id}.txt"
+
+
+def checklist_download_name(playbook: Playbook, checklist: Checklist) -> str:
+    return f"{playbook.id}-{checklist.id}-checklist.md"
+
+
+def binder_page(audience: str) -> str:
+    return f"binders/{audience}.md"
+
+
+def binder_anchor(playbook: Playbook, checklist: Checklist) -> str:
+    """A checklist's heading in a binder; "--" as in :func:`faq_anchor`."""
+    return f"{playbook.id}--{checklist.id}"
+
+
+def site_url_path(page: str) -> str:
+    """Where a generated page is served, relative to the site root, as MkDocs publishes it
+    with directory URLs: ``a/index.md`` -> ``playbooks/a/``, ``a/b.md`` -> ``playbooks/a/b/``."""
+    stem = page.removesuffix(".md").removesuffix("index")
+    return f"{OUTPUT_FOLDER}/{stem.rstrip('/') + '/' if stem else ''}"
 
 
 def checklist_key(playbook: Playbook, checklist: Checklist) -> str:

@@ -58,12 +58,18 @@ AUDIENCES = {
 }
 LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
 PHASES = {"before": "Before an outage", "during": "During an outage", "after": "After it is over"}
+SOURCE_KINDS = {
+    "reference": "Reference",
+    "status": "Status page",
+    "help": "Where to get help",
+}
 
 CauseKind = Literal[tuple(CAUSE_KINDS)]  # type: ignore[valid-type]
 Stakeholder = Literal[tuple(STAKEHOLDERS)]  # type: ignore[valid-type]
 MitigationKind = Literal[tuple(MITIGATION_KINDS)]  # type: ignore[valid-type]
 Audience = Literal[tuple(AUDIENCES)]  # type: ignore[valid-type]
 Level = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
+SourceKind = Literal[tuple(SOURCE_KINDS)]  # type: ignore[valid-type]
 
 
 def _slug(value: str) -> str:
@@ -144,6 +150,13 @@ class Source(Strict):
     title: Title
     publisher: Line
     url: Url
+    kind: Annotated[
+        SourceKind,
+        Field(
+            description="'status' for a live status page, 'help' for where readers get support: "
+            "both are printed in the binders. Anything else is a 'reference'."
+        ),
+    ] = "reference"
 
 
 class Incident(Strict):

@@ -15,14 +15,18 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from generator import escaping, layout
 from generator.corpus import Corpus
 from generator.crossrefs import build_crossrefs
+from generator.exports import checklist_markdown
 from generator.model import (
     AUDIENCES,
     CAUSE_KINDS,
     LEVELS,
     MITIGATION_KINDS,
     PHASES,
+    SOURCE_KINDS,
     STAKEHOLDERS,
 )
+from generator.riskmatrix import risk_matrix_svg
+from generator.structured import faq_json_ld
 
 LABELS = {
     "audiences": AUDIENCES,
@@ -30,6 +34,7 @@ LABELS = {
     "levels": LEVELS,
     "mitigation_kinds": MITIGATION_KINDS,
     "phases": PHASES,
+    "source_kinds": SOURCE_KINDS,
     "stakeholders": STAKEHOLDERS,
 }
 
@@ -56,12 +61,19 @@ def make_environment() -> Environment:
         code_block=escaping.code_block,
         id=escaping.identifier,
     )
-    env.globals.update(labels=LABELS, front_matter=escaping.front_matter, layout=layout)
+    env.globals.update(
+        labels=LABELS,
+        front_matter=escaping.front_matter,
+        layout=layout,
+        risk_matrix=risk_matrix_svg,
+        faq_json_ld=faq_json_ld,
+    )
     return env
 
 
 def render_site(corpus: Corpus, env: Environment | None = None) -> dict[str, str]:
-    """Every generated page of the site, keyed by its path inside the output folder."""
+    """Every generated file of the site, keyed by its path inside the output folder: the
+    Markdown pages, and the checklists as take-away Markdown (``.txt``, see ``layout``)."""
     env = env or make_environment()
     refs = build_crossrefs(corpus)
     pages: dict[str, str] = {}
@@ -87,10 +99,17 @@ def render_site(corpus: Corpus, env: Environment | None = None) -> dict[str, str
                 playbook=playbook,
                 checklist=checklist,
             )
+            pages[layout.checklist_download(playbook, checklist)] = checklist_markdown(
+                playbook, checklist, refs
+            )
     page(layout.FAQ, "faq.md.j2")
     page(layout.HISTORY, "history.md.j2")
     page(layout.CAUSES, "causes.md.j2")
     page(layout.MITIGATIONS, "mitigations.md.j2")
     page(layout.CHECKLISTS, "checklists.md.j2")
     page(layout.SOURCES, "sources.md.j2")
+    page(layout.COVERAGE, "coverage.md.j2")
+    page(layout.BINDERS, "binders.md.j2")
+    for audience in AUDIENCES:
+        page(layout.binder_page(audience), "binder.md.j2", audience=audience)
     return pages

@@ -1,6 +1,6 @@
 """Run the static-site engine on the generated tree and swap the result in atomically.
 
-The engine is a separate program reading ``mkdocs.yml``; the generator never imports it.
+The engine is a separate program reading ``mkdocs.yml`` (see :mod:`generator.engines`).
 A build goes to a fresh sibling folder first; only a complete, warning-free build replaces
 the previous site, so a failed or interrupted build leaves the last good site whole. A build
 killed outright leaves its sibling folders behind; the next build clears them away and, if the
@@ -13,16 +13,14 @@ import os
 import re
 import shutil
 import signal
-import subprocess
-import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator.engines import run_engine
 from generator.project import Project
 
-ENGINES = ("mkdocs",)
 SITE_MARKER = ".built-by-playbooks"
 """Written into every site we build. A folder without it is never replaced: ``--site-dir ~``
 or ``--site-dir docs`` must fail, not delete someone's files."""
@@ -30,56 +28,36 @@ or ``--site-dir docs`` must fail, not delete someone's files."""
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 
-class BuildFailed(Exception):
-    """The engine refused the site; ``details`` are its warning and error lines."""
-
-    def __init__(self, summary: str, details: list[str]) -> None:
-        super().__init__(summary)
-        self.details = details
-
-
 class SiteDirRefused(Exception):
     """The site folder holds something we did not build; replacing it would lose it."""
 
 
-def build_site(project: Project, site_dir: Path, engine: str = "mkdocs") -> None:
-    """Strict build into ``site_dir``; on any failure the old ``site_dir`` is untouched."""
+def build_site(
+    project: Project,
+    site_dir: Path,
+    engine: str = "mkdocs",
+    *,
+    offline: bool = False,
+    finish: Callable[[Path], None] | None = None,
+) -> None:
+    """Strict build into ``site_dir``; on any failure the old ``site_dir`` is untouched.
+
+    ``finish`` adds what the engine does not make (exports, the offline zip) to the new site
+    before it is swapped in, so readers never see a site without them.
+    """
     site_dir = site_dir.resolve()
     _recover_leftovers(site_dir)
     _check_replaceable(site_dir)
     staging = _sibling(site_dir, "building", os.getpid())
     with _terminate_as_interrupt():
         try:
-            _run_engine(project, engine, staging)
+            run_engine(project, engine, staging, offline=offline)
+            if finish is not None:
+                finish(staging)
             (staging / SITE_MARKER).write_text("Built by `playbooks build`.\n", encoding="utf-8")
             _swap_in(staging, site_dir)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-
-
-def engine_command(project: Project, engine: str, site_dir: Path) -> list[str]:
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    return [
-        sys.executable, "-m", "mkdocs", "build", "--strict",
-        "--config-file", str(project.mkdocs_config), "--site-dir", str(site_dir),
-    ]  # fmt: skip
-
-
-def _run_engine(project: Project, engine: str, site_dir: Path) -> None:
-    # Never pass --quiet: it hides warnings from MkDocs' strict-mode counter, and the build
-    # then "passes" with broken links.
-    result = subprocess.run(
-        engine_command(project, engine, site_dir),
-        cwd=project.root,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
-    )
-    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
-    if result.returncode != 0:
-        details = [line for line in lines if "WARNING" in line or "ERROR" in line] or lines[-5:]
-        raise BuildFailed(f"{engine} build failed; the previous site was kept", details)
 
 
 def _check_replaceable(site_dir: Path) -> None:

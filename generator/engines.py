@@ -1,0 +1,160 @@
+"""Run a static-site engine on the generated tree: MkDocs, or Zensical, its successor.
+
+Both read ``mkdocs.yml`` and run as separate programs; the generator never imports them.
+They differ in how they are told where to write and how they report problems, and this
+module hides those differences: each build is strict, and a refusal becomes
+:class:`BuildFailed` with one ``path:line:col: level: message`` line per problem where the
+engine says where.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from generator.project import Project
+
+ENGINES = ("mkdocs", "zensical")
+ZENSICAL_INSTALL = "pip install -e '.[zensical]'"
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ZENSICAL_PROBLEM = re.compile(r"^(Warning|Error): (.+)$")
+_ZENSICAL_PLACE = re.compile(r"\[ (\S+):(\d+):(\d+) \]")
+
+
+class _TagTolerantLoader(yaml.SafeLoader):
+    """Plain YAML data; any tag (``!ENV``, ``!!python/name``) reads as ``None``."""
+
+
+_TagTolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+
+
+class BuildFailed(Exception):
+    """The engine refused the site; ``details`` are its warning and error lines."""
+
+    def __init__(self, summary: str, details: list[str]) -> None:
+        super().__init__(summary)
+        self.details = details
+
+
+def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool = False) -> None:
+    """A strict build of the whole site into ``site_dir``, which must not exist yet.
+
+    ``offline`` builds the copy readers open from ``file://`` (``OFFLINE`` in mkdocs.yml).
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "OFFLINE": "true" if offline else "false"}
+    if engine == "mkdocs":
+        _run_mkdocs(project, site_dir, env, offline)
+    elif offline:
+        raise ValueError("the offline copy is built with MkDocs; drop --engine zensical")
+    else:
+        _run_zensical(project, site_dir, env)
+
+
+def _run_mkdocs(project: Project, site_dir: Path, env: dict[str, str], offline: bool) -> None:
+    # Never pass --quiet: it hides warnings from MkDocs' strict-mode counter, and the build
+    # then "passes" with broken links.
+    with _derived_config(
+        project, "mkdocs", _offline_settings(project) if offline else {}
+    ) as config:
+        command = [
+            sys.executable, "-m", "mkdocs", "build", "--strict",
+            "--config-file", str(config), "--site-dir", str(site_dir),
+        ]  # fmt: skip
+        lines = _run(command, project.root, env)
+    if lines is not None:
+        details = [line for line in lines if "WARNING" in line or "ERROR" in line] or lines[-5:]
+        raise BuildFailed("mkdocs build failed; the previous site was kept", details)
+
+
+def _offline_settings(project: Project) -> dict[str, Any]:
+    """Instant navigation fetches pages, which cannot work from file://; worse, Material then
+    completes ``document$`` without ever emitting it, so no page script would start."""
+    features = _theme_features(project.mkdocs_config)
+    return {"theme": {"features": [f for f in features if not f.startswith("navigation.instant")]}}
+
+
+def _run_zensical(project: Project, site_dir: Path, env: dict[str, str]) -> None:
+    """Zensical 0.0.73 has no ``--site-dir`` and writes only inside the project, so it builds
+    into a scratch folder there, named in a derived config."""
+    if importlib.util.find_spec("zensical") is None:
+        raise ValueError(f"Zensical is not installed; run: {ZENSICAL_INSTALL}")
+    scratch = project.root / f".zensical-site-{os.getpid()}"
+    # overrides/ fixes Material for MkDocs only; Zensical's own templates differ and need none.
+    settings = {"site_dir": scratch.name, "theme": {"custom_dir": None}}
+    shutil.rmtree(scratch, ignore_errors=True)
+    try:
+        with _derived_config(project, "zensical", settings) as config:
+            command = [sys.executable, "-m", "zensical", "build", "--strict"]
+            lines = _run([*command, "--config-file", str(config)], project.root, env)
+        if lines is not None:
+            problems = _zensical_problems(lines, project.docs_dir.name)
+            raise BuildFailed("zensical build failed; the previous site was kept", problems)
+        shutil.move(scratch, site_dir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+@contextmanager
+def _derived_config(project: Project, engine: str, settings: dict[str, Any]) -> Iterator[Path]:
+    """mkdocs.yml itself, or a short-lived config that inherits it and changes ``settings``
+    (both engines read ``INHERIT``). It sits beside mkdocs.yml so relative paths still hold."""
+    if not settings:
+        yield project.mkdocs_config
+        return
+    config = project.root / f".playbooks-{engine}-{os.getpid()}.yml"
+    config.write_text(
+        "# Written by `playbooks build` for one build; safe to delete.\n"
+        + yaml.safe_dump({"INHERIT": project.mkdocs_config.name, **settings}, sort_keys=False),
+        encoding="utf-8",
+    )
+    try:
+        yield config
+    finally:
+        config.unlink(missing_ok=True)
+
+
+def _theme_features(mkdocs_config: Path) -> list[str]:
+    """``theme.features`` of mkdocs.yml, read without running any of its tags."""
+    data = yaml.load(mkdocs_config.read_text(encoding="utf-8"), Loader=_TagTolerantLoader)
+    return list((data.get("theme") or {}).get("features") or [])
+
+
+def _run(command: list[str], cwd: Path, env: dict[str, str]) -> list[str] | None:
+    """The engine's output lines when it failed; ``None`` when it succeeded."""
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
+    if result.returncode == 0:
+        return None
+    output = _ANSI.sub("", result.stdout + result.stderr)
+    return [line for line in output.splitlines() if line.strip()]
+
+
+def _zensical_problems(lines: list[str], docs_folder: str) -> list[str]:
+    """Zensical draws each problem as a box; keep its message and where it is."""
+    problems: list[str] = []
+    pending: tuple[str, str] | None = None
+    for line in lines:
+        if match := _ZENSICAL_PROBLEM.match(line.strip()):
+            if pending:
+                problems.append(f"{pending[0].lower()}: {pending[1]}")
+            pending = (match.group(1), match.group(2))
+        elif pending and (place := _ZENSICAL_PLACE.search(line)):
+            path, row, column = place.groups()
+            level, message = pending
+            problems.append(f"{docs_folder}/{path}:{row}:{column}: {level.lower()}: {message}")
+            pending = None
+    if pending:
+        problems.append(f"{pending[0].lower()}: {pending[1]}")
+    return problems or [line for line in lines if not line.startswith(" ")][-5:]
