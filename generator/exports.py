@@ -37,26 +37,29 @@ def api_files(corpus: Corpus) -> dict[str, str]:
 
 
 def playbooks_document(corpus: Corpus) -> dict[str, Any]:
+    """The catalog and every playbook, each valid against its published schema, and where
+    the site shows them (paths from the site root)."""
     return {
         "format_version": FORMAT_VERSION,
-        "schemas": {
-            "playbook": "playbook.schema.json",
-            "catalog": "catalog.schema.json",
-        },
+        "schemas": {"playbook": "playbook.schema.json", "catalog": "catalog.schema.json"},
         "catalog": corpus.catalog.model_dump(mode="json"),
-        "playbooks": [_playbook(playbook) for playbook in corpus.playbooks],
+        "playbooks": [playbook.model_dump(mode="json") for playbook in corpus.playbooks],
+        "pages": {playbook.id: _pages(playbook) for playbook in corpus.playbooks},
     }
 
 
-def _playbook(playbook: Playbook) -> dict[str, Any]:
-    data = playbook.model_dump(mode="json")
-    data["page"] = layout.site_url_path(layout.playbook_page(playbook))
-    for checklist, entry in zip(playbook.checklists, data["checklists"], strict=True):
-        entry["page"] = layout.site_url_path(layout.checklist_page(playbook, checklist))
-        entry["markdown"] = f"{layout.OUTPUT_FOLDER}/" + layout.checklist_download(
-            playbook, checklist
-        )
-    return data
+def _pages(playbook: Playbook) -> dict[str, Any]:
+    return {
+        "page": layout.site_url_path(layout.playbook_page(playbook)),
+        "checklists": {
+            checklist.id: {
+                "page": layout.site_url_path(layout.checklist_page(playbook, checklist)),
+                "markdown": f"{layout.OUTPUT_FOLDER}/"
+                + layout.checklist_download(playbook, checklist),
+            }
+            for checklist in playbook.checklists
+        },
+    }
 
 
 def checklist_markdown(playbook: Playbook, checklist: Checklist, refs: CrossRefs) -> str:

@@ -1,0 +1,54 @@
+"""The second engine: Zensical builds the same sources, and reports problems at their lines."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from generator import engines, layout
+from tests.support import build
+from tests.test_site import real_corpus
+
+
+def test_zensical_builds_the_same_sources(project, capsys):
+    site = project / "site"
+    assert build(project, site, "--engine", "zensical") == 0, capsys.readouterr().err
+    for playbook in real_corpus().playbooks:
+        html = site / layout.site_url_path(layout.playbook_page(playbook)) / "index.html"
+        text = html.read_text(encoding="utf-8")
+        assert playbook.title in text and 'role="img"' in text
+    assert (site / "playbooks" / "faq" / "index.html").is_file()
+    assert (site / "api" / "v1" / "playbooks.json").is_file()
+    assert (site / "downloads" / "outage-playbooks-offline.zip").is_file()
+    leftovers = [
+        p.name for p in project.iterdir() if p.name.startswith((".playbooks-", ".zensical"))
+    ]
+    assert leftovers == []
+
+
+def test_zensical_problems_name_file_line_and_column(project, capsys):
+    about = project / "docs" / "about.md"
+    about.write_text(about.read_text() + "\nSee [nothing](missing-page.md).\n")
+    line = len(about.read_text().splitlines())
+    site = project / "site"
+    assert build(project, site, "--engine", "zensical") == 1
+    error = capsys.readouterr().err
+    # Zensical points at the link target, which starts at column 15.
+    assert f"docs/about.md:{line}:15: warning: page does not exist" in error
+    assert "previous site was kept" in error and "Traceback" not in error
+    assert not site.exists()
+
+
+def test_offline_copy_needs_mkdocs(project, capsys):
+    assert build(project, project / "site", "--offline", "--engine", "zensical") == 2
+    assert "offline copy is built with MkDocs" in capsys.readouterr().err
+
+
+def test_missing_zensical_says_how_to_install_it(project, capsys, monkeypatch):
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "zensical" else real_find_spec(name, *args),
+    )
+    assert build(project, project / "site", "--engine", "zensical") == 2
+    assert engines.ZENSICAL_INSTALL in capsys.readouterr().err
