@@ -2,7 +2,7 @@
 
 The JSON carries the validated model exactly as the pages use it, plus where each page is,
 under a format version that changes only when a consumer would have to change too. It is
-published next to the JSON Schema of the same models, so consumers can validate it.
+published next to the JSON Schemas committed in schema/, so consumers can validate it.
 """
 
 from __future__ import annotations
@@ -14,16 +14,13 @@ from typing import Any
 from generator import escaping, layout
 from generator.corpus import Corpus
 from generator.crossrefs import CrossRefs
-from generator.model import PHASES, Catalog, Checklist, Playbook
+from generator.model import PHASES, Checklist, Playbook
+from generator.schema import CATALOG_SCHEMA, PLAYBOOK_SCHEMA, SCHEMAS
 
 FORMAT_VERSION = 1
 """Bump on any change that could break a consumer (a field removed, renamed or retyped)."""
 API_FOLDER = "api/v1"
 PLAYBOOKS_JSON = f"{API_FOLDER}/playbooks.json"
-SCHEMAS = {
-    f"{API_FOLDER}/playbook.schema.json": Playbook,
-    f"{API_FOLDER}/catalog.schema.json": Catalog,
-}
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
@@ -31,8 +28,8 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 def api_files(corpus: Corpus) -> dict[str, str]:
     """Files to publish under the site root: ``{relative path: text}``."""
     files = {PLAYBOOKS_JSON: _json(playbooks_document(corpus))}
-    for path, model in SCHEMAS.items():
-        files[path] = _json(model.model_json_schema())
+    for schema in SCHEMAS:  # the same text as the committed schema/ files
+        files[f"{API_FOLDER}/{schema.file_name}"] = schema.render()
     return files
 
 
@@ -41,7 +38,7 @@ def playbooks_document(corpus: Corpus) -> dict[str, Any]:
     the site shows them (paths from the site root)."""
     return {
         "format_version": FORMAT_VERSION,
-        "schemas": {"playbook": "playbook.schema.json", "catalog": "catalog.schema.json"},
+        "schemas": {"playbook": PLAYBOOK_SCHEMA.file_name, "catalog": CATALOG_SCHEMA.file_name},
         "catalog": corpus.catalog.model_dump(mode="json"),
         "playbooks": [playbook.model_dump(mode="json") for playbook in corpus.playbooks],
         "pages": {playbook.id: _pages(playbook) for playbook in corpus.playbooks},

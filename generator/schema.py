@@ -22,6 +22,7 @@ from generator.model import (
     CAUSE_KINDS,
     LEVELS,
     MITIGATION_KINDS,
+    SOURCE_KINDS,
     STAKEHOLDERS,
     Catalog,
     Playbook,
@@ -30,7 +31,7 @@ from generator.problems import Problem
 
 SCHEMA_FOLDER = "schema"
 DRAFT_07 = "http://json-schema.org/draft-07/schema#"
-_LABELS = (CAUSE_KINDS, STAKEHOLDERS, MITIGATION_KINDS, AUDIENCES, LEVELS)
+_LABELS = (CAUSE_KINDS, STAKEHOLDERS, MITIGATION_KINDS, AUDIENCES, LEVELS, SOURCE_KINDS)
 """Label dictionaries whose keys are enum values: shown by editors when hovering a value."""
 
 

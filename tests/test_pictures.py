@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import xml.etree.ElementTree as ET
 
 from generator import layout
@@ -11,7 +10,7 @@ from generator.model import Cause
 from generator.render import render_site
 from generator.riskmatrix import risk_matrix_svg
 from tests.htmlquery import find_all
-from tests.support import FIXTURES
+from tests.test_render import corpus_with
 from tests.test_site import real_corpus
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -76,19 +75,12 @@ def test_every_playbook_page_shows_its_risk_matrix(site):
 
 
 def test_coverage_page_flags_exactly_the_causes_validate_warns_about(tmp_path):
-    playbooks = tmp_path / "playbooks"
-    shutil.copytree(FIXTURES / "minimal", playbooks)
-    path = playbooks / "minimal.yml"
-    path.write_text(
-        path.read_text().replace(
-            "impacts:\n",
-            "  - id: lonely-cause\n    title: A cause nobody handles\n    kind: attack\n"
-            "    likelihood: medium\n    impact: medium\n    summary: Nobody handles it.\n"
-            "impacts:\n",
-        )
+    lonely = (
+        "  - id: lonely-cause\n    title: A cause nobody handles\n    kind: attack\n"
+        "    likelihood: medium\n    impact: medium\n    summary: Nobody handles it.\n"
     )
-    corpus, problems = load_corpus(playbooks, tmp_path)
-    assert corpus is not None, problems
+    corpus_with(tmp_path, {"impacts:\n": lonely + "impacts:\n"})
+    corpus, problems = load_corpus(tmp_path / "playbooks", tmp_path)
     warned = [p.message for p in problems if p.severity == "warning"]
     assert warned == ["no mitigation addresses cause 'lonely-cause'"]
     coverage = render_site(corpus)[layout.COVERAGE]

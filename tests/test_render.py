@@ -33,12 +33,18 @@ def test_every_page_type_is_rendered(tmp_path):
         "basics/index.md",
         "basics/minimal/index.md",
         "basics/minimal/seller.md",
+        "basics/minimal/seller.txt",
         layout.FAQ,
         layout.HISTORY,
         layout.CAUSES,
         layout.MITIGATIONS,
         layout.CHECKLISTS,
         layout.SOURCES,
+        layout.COVERAGE,
+        layout.BINDERS,
+        "binders/sellers.md",
+        "binders/shoppers.md",
+        "binders/platform-teams.md",
     }
 
 
