@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Lighthouse and axe-core on the pages readers use most; fails below the project's targets.
+
+    .venv/bin/python scripts/quality.py [--preset mobile|desktop] [--keep DIR]
+
+Builds the site into a temporary folder, serves it on 127.0.0.1 (instant navigation needs
+site_url to match) and audits the home, FAQ and a checklist page. Lighthouse 12.2.3 (the last
+release that runs on Node 20) is installed into scripts/lighthouse/node_modules from its lock
+file on first use; it drives Debian's Chromium through CHROME_PATH. Nothing leaves the machine.
+Exit 1 when a Lighthouse score is below 0.95 or axe finds a serious or critical violation.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from generator import layout  # noqa: E402
+from generator.cli import main as playbooks  # noqa: E402
+from generator.corpus import load_corpus  # noqa: E402
+
+LIGHTHOUSE_DIR = REPO / "scripts" / "lighthouse"
+LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"
+CHROMIUM = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGET = 0.95
+SEVERE = ("serious", "critical")
+_COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml")
+CHROME_FLAGS = (
+    "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-sync "
+    "--disable-background-networking --disable-component-update"
+)
+
+
+class _LikeAStaticHost(http.server.SimpleHTTPRequestHandler):
+    """Sends text gzip-compressed when the browser asks, as GitHub Pages and most static hosts
+    do; without it Lighthouse would time a transfer that no reader ever gets."""
+
+    def send_head(self) -> io.BytesIO | None:  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir() and self.path.split("?", 1)[0].endswith("/"):
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        wants_gzip = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (wants_gzip and path.is_file() and kind.startswith(_COMPRESSIBLE)):
+            return super().send_head()  # type: ignore[return-value]
+        body = gzip.compress(path.read_bytes())
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--preset", choices=("mobile", "desktop"), default="mobile")
+    parser.add_argument("--keep", type=Path, help="also write each Lighthouse report here")
+    args = parser.parse_args()
+    if not Path(CHROMIUM).is_file():
+        sys.exit(f"quality: no Chromium at {CHROMIUM}; run `make browser` or set CHROME_PATH")
+    _install_lighthouse()
+    with tempfile.TemporaryDirectory(prefix="playbooks-quality-") as scratch:
+        site = Path(scratch) / "site"
+        handler = functools.partial(_LikeAStaticHost, directory=str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        try:
+            os.environ["SITE_URL"] = url
+            if playbooks(["--project", str(REPO), "build", "--site-dir", str(site)]) != 0:
+                return 1
+            pages = {path or "home": url + path for path in _pages()}
+            audit = functools.partial(_lighthouse, preset=args.preset, keep=args.keep)
+            scores = {name: audit(name, page) for name, page in pages.items()}
+            violations = _axe(pages)
+        finally:
+            server.shutdown()
+    return _report(scores, violations, args.preset)
+
+
+def _pages() -> list[str]:
+    corpus, _ = load_corpus(REPO / "playbooks", REPO)
+    if corpus is None:
+        sys.exit("quality: the playbooks do not validate; run `playbooks validate`")
+    playbook = corpus.playbooks[0]
+    checklist = layout.site_url_path(layout.checklist_page(playbook, playbook.checklists[0]))
+    return ["", layout.site_url_path(layout.FAQ), checklist]
+
+
+def _install_lighthouse() -> None:
+    if LIGHTHOUSE.is_file():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("quality: npm not found; install Node.js 20 (Debian: apt-get install nodejs npm)")
+    subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True)
+
+
+def _lighthouse(name: str, url: str, preset: str, keep: Path | None) -> dict[str, float]:
+    with tempfile.TemporaryDirectory(prefix="lighthouse-") as scratch:
+        report = Path(scratch) / "report.json"
+        command = [
+            str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+            f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
+        ]  # fmt: skip
+        if preset == "desktop":
+            command.append("--preset=desktop")
+        env = {**os.environ, "CHROME_PATH": CHROMIUM}
+        subprocess.run(command, check=True, env=env, cwd=scratch)
+        data = json.loads(report.read_text(encoding="utf-8"))
+        if keep:
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy(report, keep / f"{name.strip('/').replace('/', '-')}-{preset}.json")
+    _print_failed_audits(url, data)
+    return {category: data["categories"][category]["score"] for category in CATEGORIES}
+
+
+def _print_failed_audits(url: str, data: dict) -> None:
+    """What cost points, so a low score says where to look."""
+    for name in CATEGORIES:
+        for ref in data["categories"][name]["auditRefs"]:
+            audit = data["audits"][ref["id"]]
+            if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                print(f"  {url} {name}: {audit['id']} ({audit['score']:.2f}) {audit['title']}")
+
+
+def _axe(pages: dict[str, str]) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import sync_playwright
+
+    found = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROME_FLAGS.replace("--headless=new ", "").split()
+        )
+        for scheme in ("light", "dark"):
+            context = browser.new_context(color_scheme=scheme)
+            page = context.new_page()
+            for name, url in pages.items():
+                page.goto(url)
+                for violation in Axe().run(page).response["violations"]:
+                    if violation["impact"] in SEVERE:
+                        found.append(f"{name} ({scheme}): {violation['id']} {violation['help']}")
+            context.close()
+        browser.close()
+    return found
+
+
+def _report(scores: dict[str, dict[str, float]], violations: list[str], preset: str) -> int:
+    print(f"\nLighthouse 12.2.3, {preset}: " + " | ".join(CATEGORIES))
+    failed = False
+    for page, values in scores.items():
+        cells = []
+        for name in CATEGORIES:
+            low = values[name] < TARGET
+            failed |= low
+            cells.append(f"{values[name]:.2f}{' LOW' if low else ''}")
+        print(f"  {page:<40} " + " | ".join(cells))
+    print(f"axe-core (light and dark): {len(violations)} serious or critical violations")
+    for line in violations:
+        print(f"  {line}")
+    return 1 if failed or violations else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
