@@ -50,11 +50,11 @@ class BuildFailed(Exception):
 def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool = False) -> None:
     """A strict build of the whole site into ``site_dir``, which must not exist yet.
 
-    ``offline`` builds the copy readers open from ``file://`` (``OFFLINE`` in mkdocs.yml).
+    ``offline`` builds the copy readers open from ``file://`` (see mkdocs.yml's ``offline``).
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "OFFLINE": "true" if offline else "false"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOKS_OFFLINE": str(offline).lower()}
     if engine == "mkdocs":
         _run_mkdocs(project, site_dir, env, offline)
     elif offline:
