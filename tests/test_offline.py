@@ -10,6 +10,7 @@ import pytest
 from generator import layout
 from generator.publish import OFFLINE_FOLDER, OFFLINE_ZIP
 from tests.sitecheck import broken_internal_links, is_local, read_site
+from tests.support import build
 from tests.test_site import real_corpus
 
 
@@ -73,3 +74,14 @@ def test_ticks_survive_a_reload_in_the_offline_copy(offline_copy, browser):
     page.reload()
     assert page.locator(f'input[data-item="{item}"]').is_checked()
     context.close()
+
+
+def test_build_offline_makes_the_copy_itself(project):
+    site = project / "site"
+    assert build(project, site, "--offline") == 0
+    assert (site / "search" / "search_index.js").is_file()
+    assert (site / "playbooks" / "faq.html").is_file()
+    assert (site / "api" / "v1" / "playbooks.json").is_file()
+    assert not (site / "downloads").exists(), "the copy does not contain a zip of itself"
+    config = (site / "index.html").read_text(encoding="utf-8")
+    assert "navigation.instant" not in config and "navigation.sections" in config
