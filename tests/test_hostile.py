@@ -8,6 +8,7 @@ expected place, in bounded memory, with no traceback and nothing executed. The t
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -221,6 +222,10 @@ CONTENT_TAGS = {
     "tr", "ul",
 }  # fmt: skip
 """What Markdown and the templates make; anything else in an article came from content."""
+RISK_MATRIX_TAGS = {"figure", "svg", "title", "desc", "g", "rect", "circle", "text"}
+"""The risk matrix on playbook pages, drawn by generator/riskmatrix.py."""
+STRUCTURED_DATA = {"type": "application/ld+json"}
+"""The FAQ page's JSON-LD (generator/structured.py), the one script a template writes."""
 PLAYBOOK_SECTIONS = {
     "checklists", "overview", "signs", "causes", "impacts", "mitigations", "templates", "faq",
     "incidents", "sources",
@@ -256,8 +261,10 @@ class _Elements(HTMLParser):
         self.elements: list[Element] = []
         self.text: list[str] = []
         self.scripts: list[str] = []
+        self.structured: list[str] = []
         self._article_depth = 0
         self._in_script = False
+        self._in_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -265,6 +272,7 @@ class _Elements(HTMLParser):
             self._article_depth += 1
         self.elements.append(Element(tag, values, self._article_depth > 0))
         self._in_script = tag == "script"
+        self._in_data = tag == "script" and values == STRUCTURED_DATA
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "article":
@@ -273,7 +281,7 @@ class _Elements(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if self._in_script:
-            self.scripts.append(data)
+            (self.structured if self._in_data else self.scripts).append(data)
         elif self._article_depth:
             self.text.append(data)
 
@@ -292,11 +300,13 @@ def test_hostile_text_adds_no_handler_script_or_element(hostile_site):
             for name in ("href", "src", "action", "formaction"):
                 value = element.attrs.get(name, "").strip().lower()
                 assert not value.startswith(("javascript:", "data:", "vbscript:")), (url, element)
-            if element.in_content:
-                assert element.tag in CONTENT_TAGS, (url, element)
+            if element.in_content and element.attrs != STRUCTURED_DATA:
+                assert element.tag in CONTENT_TAGS | RISK_MATRIX_TAGS, (url, element)
                 assert "admonition" not in element.attrs.get("class", ""), (url, element)
                 assert element.attrs.get("class") != "toc", (url, element)
         assert not [script for script in parsed.scripts if "__pwned" in script], url
+        for data in parsed.structured:  # hostile text may be in it, but only as JSON strings
+            assert "<" not in data and json.loads(data), url
 
 
 def test_hostile_text_keeps_the_page_structure(hostile_site):

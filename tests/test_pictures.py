@@ -84,8 +84,7 @@ def test_coverage_page_flags_exactly_the_causes_validate_warns_about(tmp_path):
     warned = [p.message for p in problems if p.severity == "warning"]
     assert warned == ["no mitigation addresses cause 'lonely-cause'"]
     coverage = render_site(corpus)[layout.COVERAGE]
-    warning_block = coverage.split("!!! warning", 1)[1].split("\n## ", 1)[0]
-    assert "1 cause with no mitigation" in warning_block
+    warning_block = coverage.split("**1 cause with no mitigation:**", 1)[1].split("\n## ", 1)[0]
     assert "#cause-lonely-cause" in warning_block and "#cause-a-cause" not in warning_block
     rows = [line for line in coverage.splitlines() if line.startswith("| [")]
     assert [row.endswith("| **none** |") for row in rows] == [False, True]
