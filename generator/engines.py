@@ -26,6 +26,8 @@ from generator.project import Project
 
 ENGINES = ("mkdocs", "zensical")
 ZENSICAL_INSTALL = "pip install -e '.[zensical]'"
+_SCRATCH_PREFIX = ".playbooks-build-"
+"""Derived configs and Zensical's output folder live in the project root for one build."""
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ZENSICAL_PROBLEM = re.compile(r"^(Warning|Error): (.+)$")
@@ -55,6 +57,7 @@ def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool =
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOKS_OFFLINE": str(offline).lower()}
+    _clear_leftovers(project)
     if engine == "mkdocs":
         _run_mkdocs(project, site_dir, env, offline)
     elif offline:
@@ -91,7 +94,7 @@ def _run_zensical(project: Project, site_dir: Path, env: dict[str, str]) -> None
     into a scratch folder there, named in a derived config."""
     if importlib.util.find_spec("zensical") is None:
         raise ValueError(f"Zensical is not installed; run: {ZENSICAL_INSTALL}")
-    scratch = project.root / f".zensical-site-{os.getpid()}"
+    scratch = project.root / f"{_SCRATCH_PREFIX}zensical-site-{os.getpid()}"
     # overrides/ fixes Material for MkDocs only; Zensical's own templates differ and need none.
     settings = {"site_dir": scratch.name, "theme": {"custom_dir": None}}
     shutil.rmtree(scratch, ignore_errors=True)
@@ -107,6 +110,16 @@ def _run_zensical(project: Project, site_dir: Path, env: dict[str, str]) -> None
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _clear_leftovers(project: Project) -> None:
+    """Scratch files of a build that was killed. Builds of one project take turns (the
+    project lock), so any that exist now belong to no running build."""
+    for leftover in project.root.glob(f"{_SCRATCH_PREFIX}*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+        else:
+            leftover.unlink(missing_ok=True)
+
+
 @contextmanager
 def _derived_config(project: Project, engine: str, settings: dict[str, Any]) -> Iterator[Path]:
     """mkdocs.yml itself, or a short-lived config that inherits it and changes ``settings``
@@ -114,7 +127,7 @@ def _derived_config(project: Project, engine: str, settings: dict[str, Any]) -> 
     if not settings:
         yield project.mkdocs_config
         return
-    config = project.root / f".playbooks-{engine}-{os.getpid()}.yml"
+    config = project.root / f"{_SCRATCH_PREFIX}{engine}-{os.getpid()}.yml"
     config.write_text(
         "# Written by `playbooks build` for one build; safe to delete.\n"
         + yaml.safe_dump({"INHERIT": project.mkdocs_config.name, **settings}, sort_keys=False),
