@@ -168,7 +168,7 @@
       }
     });
 
-    for (const element of all(box, "[hidden]:not(input)")) element.hidden = false;
+    all(box, "noscript").forEach((n) => n.remove()); // instant navigation parses it as markup
     update(() => {}); // first draw; stores renamed items' ticks under their new ids
     stampPrint();
   }
