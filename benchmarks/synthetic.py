@@ -1,0 +1,77 @@
+"""Synthetic corpora for the benchmarks: the real playbooks copied under new ids.
+
+Copies keep the real files' text (so parsing and rendering cost what real content costs);
+only the top-level ``id``, ``title`` and ``section`` lines change. A corpus of hundreds of
+playbooks would not sit in the two or three real sections, so the copied catalog gains one
+synthetic section per ``PLAYBOOKS_PER_SECTION`` playbooks, and copies are dealt out over
+them in turn, like cards, so every section holds a mix of topics.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from generator.corpus import CATALOG_FILE, playbook_files  # noqa: E402
+from tests.support import copy_project  # noqa: E402
+
+PLAYBOOKS_PER_SECTION = 25
+"""About what one nav section holds before readers want it split; see benchmarks/README.md."""
+
+
+def make_corpus(destination: Path, count: int) -> Path:
+    """A project copy at ``destination`` whose ``playbooks/`` holds ``count`` copies."""
+    root = copy_project(destination)
+    playbooks_dir = root / "playbooks"
+    originals = [(path, path.read_text(encoding="utf-8")) for path in playbook_files(playbooks_dir)]
+    if not originals:
+        raise SystemExit("no playbooks to copy: playbooks/ holds only the catalog")
+    for path, _ in originals:
+        path.unlink()
+    sections = math.ceil(count / PLAYBOOKS_PER_SECTION)
+    for number in range(count):
+        path, text = originals[number % len(originals)]
+        new_id = f"{path.stem}-{number:04d}"
+        text = _set_top_level(text, "id", new_id)
+        text = _set_top_level(text, "section", _section_id(number % sections))
+        title = yaml.safe_load(text)["title"]
+        text = _set_top_level(text, "title", f"{title} (copy {number})")
+        (playbooks_dir / f"{new_id}.yml").write_text(text, encoding="utf-8")
+    _add_sections(playbooks_dir / CATALOG_FILE, sections)
+    return root
+
+
+def _section_id(number: int) -> str:
+    return f"synthetic-{number:03d}"
+
+
+def _set_top_level(text: str, key: str, value: str) -> str:
+    """Replace the one-line value of a top-level ``key``; JSON strings are valid YAML."""
+    pattern = re.compile(rf"^{key}:[ \t]*(?![>|]).*$", re.MULTILINE)
+    replaced, found = pattern.subn(f"{key}: {json.dumps(value)}", text, count=1)
+    if found != 1:
+        raise SystemExit(f"cannot rewrite the top-level '{key}:' line of a playbook")
+    return replaced
+
+
+def _add_sections(catalog_path: Path, count: int) -> None:
+    catalog = yaml.safe_load(catalog_path.read_text(encoding="utf-8"))
+    catalog["sections"] += [
+        {
+            "id": _section_id(number),
+            "title": f"Synthetic section {number}",
+            "summary": f"Benchmark section {number}: copies of the real playbooks.",
+        }
+        for number in range(count)
+    ]
+    catalog_path.write_text(
+        yaml.safe_dump(catalog, sort_keys=False, allow_unicode=True, width=100), encoding="utf-8"
+    )
