@@ -118,7 +118,8 @@ def _largest(results: dict[int, list[Round]]) -> list[Round]:
 
 def _linear_growth(results: dict[int, list[Round]]) -> float:
     small, large = results[min(results)], results[max(results)]
-    return statistics.median(big.build / little.build for big, little in zip(large, small))
+    pairs = zip(large, small, strict=True)
+    return statistics.median(big.build / little.build for big, little in pairs)
 
 
 def _assets_bytes() -> int:
@@ -143,10 +144,10 @@ BUDGETS = [
     ),
     Budget(
         "full `playbooks build`, {large} vs. {small} playbooks",
-        "≤ 12 ×",
+        "≤ 12 times",
         lambda r, s: _linear_growth(r),
         lambda v: v <= 12,
-        lambda v: f"{v:.1f} ×",
+        lambda v: f"{v:.1f} times",
     ),
     Budget(
         "median playbook page, {large} playbooks",
@@ -210,8 +211,9 @@ def report(results: dict[int, list[Round]], serve: serve_latency.ServeFigures | 
     if serve:
         edits = ", ".join(f"{s:.2f}" for s in serve.edit_seconds)
         print(
-            f"Serve, real corpus: edit → browser {edits} s; new playbook served and in the "
-            f"navigation {serve.added_seconds:.2f} s; removed one gone {serve.removed_seconds:.2f} s"
+            f"Serve, real corpus: edit → browser {edits} s; new playbook served and in the"
+            f" navigation {serve.added_seconds:.2f} s; removed one gone"
+            f" {serve.removed_seconds:.2f} s"
         )
     print("\n| budget | limit | measured | holds |\n| --- | --- | ---: | --- |")
     all_hold = True
@@ -219,7 +221,7 @@ def report(results: dict[int, list[Round]], serve: serve_latency.ServeFigures | 
         name = budget.name.format(large=f"{max(results):,}", small=f"{min(results):,}")
         value = budget.value(results, serve)
         if value is None:
-            print(f"| {name} | {budget.limit} | not measured | – |")
+            print(f"| {name} | {budget.limit} | not measured | - |")
             continue
         holds = budget.holds(value)
         all_hold &= holds

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator.advice import contributor_warnings
+from generator.cache import GenerateCache
 from generator.corpus import CATALOG_FILE, Corpus, load_catalog, load_corpus
 from generator.engines import ENGINES, BuildFailed
 from generator.idstability import BaseUnavailable, check_id_stability
@@ -55,10 +56,16 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def load_valid(project: Project, style: str = "text", extra: Sequence[Problem] = ()) -> Corpus:
+def load_valid(
+    project: Project,
+    style: str = "text",
+    extra: Sequence[Problem] = (),
+    cache: GenerateCache | None = None,
+) -> Corpus:
     """The corpus, having printed every problem (``extra`` too); raises :class:`Failure` on
     any error."""
-    corpus, problems = load_corpus(project.playbooks_dir, project.root)
+    memo = cache.parsed if cache else None
+    corpus, problems = load_corpus(project.playbooks_dir, project.root, memo)
     problems += extra
     if problems:
         print(format_problems(problems, style), file=sys.stderr)  # type: ignore[arg-type]
@@ -68,15 +75,19 @@ def load_valid(project: Project, style: str = "text", extra: Sequence[Problem] =
     return corpus
 
 
-def generate(project: Project) -> str:
-    """Validate and write the Markdown; returns a one-line summary."""
-    return write_generated(project, load_valid(project))
+def generate(project: Project, cache: GenerateCache | None = None) -> str:
+    """Validate and write the Markdown; returns a one-line summary.
+
+    A ``cache`` kept between calls (the live preview) spares unchanged playbooks.
+    """
+    return write_generated(project, load_valid(project, cache=cache), cache)
 
 
-def write_generated(project: Project, corpus: Corpus) -> str:
+def write_generated(project: Project, corpus: Corpus, cache: GenerateCache | None = None) -> str:
     """Write a valid corpus's pages; returns a one-line summary."""
     try:
-        report = write_pages(project.output_dir, render_site(corpus))
+        pages = render_site(corpus, memo=cache.pages if cache else None)
+        report = write_pages(project.output_dir, pages)
     except (WriterError, OSError) as error:
         raise Failure(str(error), USAGE) from error
     return (
@@ -159,10 +170,12 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 def _serve(project: Project, args: argparse.Namespace) -> int:
     from generator.serve import serve  # only the preview needs the file watcher
 
+    cache = GenerateCache()
+
     def regenerate() -> None:
         try:
             with project_lock(project):
-                print(f"playbooks: {generate(project)}", file=sys.stderr)
+                print(f"playbooks: {generate(project, cache)}", file=sys.stderr)
         except Failure as error:
             print(f"playbooks: {error}; the preview keeps the last good pages", file=sys.stderr)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
+from generator.cache import FileMemo
 from generator.model import Catalog, Playbook
 from generator.problems import Problem, display_path
 from generator.references import check_catalog, check_playbook, uncovered_causes
@@ -27,18 +29,32 @@ class LoadedPlaybook:
     document: YamlDocument
 
 
-def load_corpus(playbooks_dir: Path, root: Path) -> tuple[Corpus | None, list[Problem]]:
-    """All problems in one pass; a corpus only when there is no error at all."""
+Parsed = tuple[LoadedPlaybook | None, list[Problem]]
+"""A playbook file read and validated on its own, before any check against the catalog."""
+
+
+def load_corpus(
+    playbooks_dir: Path, root: Path, memo: FileMemo[Parsed] | None = None
+) -> tuple[Corpus | None, list[Problem]]:
+    """All problems in one pass; a corpus only when there is no error at all.
+
+    With a ``memo``, files unchanged since an earlier call are not parsed again; their
+    references to the catalog are checked again all the same, since the catalog may have
+    changed.
+    """
     problems: list[Problem] = []
     catalog_path = playbooks_dir / CATALOG_FILE
     catalog, catalog_problems = load_catalog(catalog_path, display_path(catalog_path, root))
     problems += catalog_problems
     loaded: list[LoadedPlaybook] = []
-    for path in playbook_files(playbooks_dir):
-        playbook, file_problems = load_playbook(path, display_path(path, root), catalog)
+    paths = playbook_files(playbooks_dir)
+    for path in paths:
+        playbook, file_problems = load_playbook(path, display_path(path, root), catalog, memo)
         problems += file_problems
         if playbook is not None:
             loaded.append(playbook)
+    if memo is not None:
+        memo.keep_only(paths)
     for stray in sorted(playbooks_dir.glob("*.yaml")):
         problems.append(
             Problem(
@@ -59,16 +75,15 @@ def playbook_files(playbooks_dir: Path) -> list[Path]:
 
 
 def load_playbook(
-    path: Path, display: str, catalog: Catalog | None
+    path: Path, display: str, catalog: Catalog | None, memo: FileMemo[Parsed] | None = None
 ) -> tuple[LoadedPlaybook | None, list[Problem]]:
     """One playbook file: parsed, validated, and checked against the catalog when there is one."""
-    document, problems = read_yaml(path, display)
-    if document is None:
+    parse = partial(_parse_playbook, path, display)
+    loaded, parse_problems = memo.get(path, parse) if memo is not None else parse()
+    problems = list(parse_problems)
+    if loaded is None:
         return None, problems
-    playbook, model_problems = validate_model(Playbook, document.data, document.source)
-    problems += model_problems
-    if playbook is None:
-        return None, problems
+    playbook, document = loaded.playbook, loaded.document
     if catalog is not None:
         problems += check_playbook(playbook, catalog, document.source, path.stem)
     for cause_id in uncovered_causes(playbook):
@@ -79,7 +94,17 @@ def load_playbook(
         problems.append(
             Problem(warning.path, warning.line, warning.col, warning.message, "warning")
         )
-    return LoadedPlaybook(playbook, document), problems
+    return loaded, problems
+
+
+def _parse_playbook(path: Path, display: str) -> Parsed:
+    document, problems = read_yaml(path, display)
+    if document is None:
+        return None, problems
+    playbook, model_problems = validate_model(Playbook, document.data, document.source)
+    if playbook is None:
+        return None, problems + model_problems
+    return LoadedPlaybook(playbook, document), problems + model_problems
 
 
 def load_catalog(path: Path, display: str) -> tuple[Catalog | None, list[Problem]]:

@@ -8,11 +8,13 @@ already made it safe for the exact place it lands.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache, partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from generator import escaping, layout
+from generator.cache import PageMemo
 from generator.corpus import Corpus
 from generator.crossrefs import build_crossrefs
 from generator.exports import checklist_markdown
@@ -24,6 +26,7 @@ from generator.model import (
     PHASES,
     SOURCE_KINDS,
     STAKEHOLDERS,
+    Playbook,
 )
 from generator.riskmatrix import risk_matrix_svg
 from generator.structured import faq_json_ld
@@ -71,37 +74,59 @@ def make_environment() -> Environment:
     return env
 
 
-def render_site(corpus: Corpus, env: Environment | None = None) -> dict[str, str]:
+@cache
+def _shared_environment() -> Environment:
+    """Compiling the templates takes longer than rendering a small site: do it once."""
+    return make_environment()
+
+
+def render_site(
+    corpus: Corpus, env: Environment | None = None, memo: PageMemo | None = None
+) -> dict[str, str]:
     """Every generated file of the site, keyed by its path inside the output folder: the
-    Markdown pages, and the checklists as take-away Markdown (``.txt``, see ``layout``)."""
-    env = env or make_environment()
+    Markdown pages, and the checklists as take-away Markdown (``.txt``, see ``layout``).
+
+    With a ``memo``, a playbook equal to the one rendered last time keeps its files.
+    """
+    env = env or _shared_environment()
     refs = build_crossrefs(corpus)
     pages: dict[str, str] = {}
 
-    def page(path: str, template: str, **context: Any) -> None:
+    def render(path: str, template: str, **context: Any) -> str:
         href: Callable[..., str] = lambda target, anchor=None: escaping.url(  # noqa: E731
             layout.relative_link(path, target, anchor)
         )
-        pages[path] = env.get_template(template).render(
+        return env.get_template(template).render(
             refs=refs, corpus=corpus, page_path=path, href=href, **context
         )
+
+    def page(path: str, template: str, **context: Any) -> None:
+        pages[path] = render(path, template, **context)
+
+    def playbook_pages(playbook: Playbook) -> dict[str, str]:
+        """The files one playbook makes: from it and the catalog alone, so memo-safe."""
+        made = {
+            layout.playbook_page(playbook): render(
+                layout.playbook_page(playbook), "playbook.md.j2", playbook=playbook
+            )
+        }
+        for checklist in playbook.checklists:
+            path = layout.checklist_page(playbook, checklist)
+            made[path] = render(path, "checklist.md.j2", playbook=playbook, checklist=checklist)
+            made[layout.checklist_download(playbook, checklist)] = checklist_markdown(
+                playbook, checklist, refs
+            )
+        return made
 
     page(layout.OVERVIEW, "overview.md.j2")
     for section_id, section in refs.sections.items():
         if section_id in refs.playbooks_by_section:
             page(layout.section_page(section_id), "section.md.j2", section=section)
     for playbook in corpus.playbooks:
-        page(layout.playbook_page(playbook), "playbook.md.j2", playbook=playbook)
-        for checklist in playbook.checklists:
-            page(
-                layout.checklist_page(playbook, checklist),
-                "checklist.md.j2",
-                playbook=playbook,
-                checklist=checklist,
-            )
-            pages[layout.checklist_download(playbook, checklist)] = checklist_markdown(
-                playbook, checklist, refs
-            )
+        make = partial(playbook_pages, playbook)
+        pages.update(memo.pages(playbook, corpus.catalog, make) if memo else make())
+    if memo is not None:
+        memo.keep_only(playbook.id for playbook in corpus.playbooks)
     page(layout.FAQ, "faq.md.j2")
     page(layout.HISTORY, "history.md.j2")
     page(layout.CAUSES, "causes.md.j2")

@@ -26,6 +26,7 @@ def copy_project(destination: Path, playbooks: Path = REPO / "playbooks") -> Pat
     """
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy2(REPO / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copytree(REPO / "hooks", destination / "hooks")
     shutil.copytree(playbooks, destination / "playbooks")
     shutil.copytree(REPO / "overrides", destination / "overrides")
     shutil.copytree(REPO / "docs", destination / "docs", ignore=_generated_pages)

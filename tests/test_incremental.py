@@ -1,0 +1,186 @@
+"""Regenerating redoes only what changed: no file rewritten for nothing, no file parsed twice."""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from generator import corpus as corpus_module
+from generator.cache import GenerateCache, PageMemo
+from generator.cli import generate, main
+from generator.corpus import load_corpus
+from generator.project import Project
+from generator.render import make_environment, render_site
+
+ORIGINAL = "cloud-region-outage"
+
+
+def age(path: Path, seconds: float = 60.0) -> None:
+    """Date ``path`` back, as a file saved a while ago (fresh stamps are never trusted)."""
+    stamp = time.time() - seconds
+    os.utime(path, (stamp, stamp))
+
+
+def add_copy(project: Path, new_id: str) -> Path:
+    """A second playbook: the real one under another id."""
+    original = project / "playbooks" / f"{ORIGINAL}.yml"
+    copy = original.with_name(f"{new_id}.yml")
+    copy.write_text(re.sub(r"^id: .*$", f"id: {new_id}", original.read_text(), flags=re.M))
+    return copy
+
+
+def set_title(path: Path, title: str) -> None:
+    path.write_text(re.sub(r"^title: .*$", f"title: {title}", path.read_text(), flags=re.M))
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the playbook files parsed, in order, from here on."""
+    names: list[str] = []
+    real = corpus_module.read_yaml
+
+    def counting(path: Path, display: str):  # type: ignore[no-untyped-def]
+        if path.name != corpus_module.CATALOG_FILE:
+            names.append(path.stem)
+        return real(path, display)
+
+    monkeypatch.setattr(corpus_module, "read_yaml", counting)
+    return names
+
+
+def mtimes(folder: Path) -> dict[Path, int]:
+    return {path: path.stat().st_mtime_ns for path in folder.rglob("*") if path.is_file()}
+
+
+def test_a_second_generate_rewrites_nothing(project: Path, capsys: pytest.CaptureFixture[str]):
+    assert main(["--project", str(project), "generate"]) == 0
+    output = Project(project).output_dir
+    before = mtimes(output)
+    assert len(before) > 5
+    capsys.readouterr()
+    assert main(["--project", str(project), "generate"]) == 0
+    assert " 0 pages written" in capsys.readouterr().out
+    assert mtimes(output) == before
+
+
+def test_with_a_cache_a_second_generate_rewrites_nothing_either(project: Path):
+    cache = GenerateCache()
+    generate(Project(project), cache)
+    before = mtimes(Project(project).output_dir)
+    assert " 0 pages written" in generate(Project(project), cache)
+    assert mtimes(Project(project).output_dir) == before
+
+
+def test_only_an_edited_file_is_parsed_again(project: Path, reads: list[str]):
+    playbooks = project / "playbooks"
+    other = add_copy(project, "second-playbook")
+    for path in playbooks.glob("*.yml"):
+        age(path)
+    cache = GenerateCache()
+    load_corpus(playbooks, project, cache.parsed)
+    assert sorted(reads) == [ORIGINAL, "second-playbook"]
+    reads.clear()
+    load_corpus(playbooks, project, cache.parsed)
+    assert reads == []
+    set_title(other, "Edited title")
+    age(other, 30)
+    corpus, _ = load_corpus(playbooks, project, cache.parsed)
+    assert reads == ["second-playbook"]
+    assert corpus is not None
+    assert {p.id: p.title for p in corpus.playbooks}["second-playbook"] == "Edited title"
+
+
+def test_a_deleted_file_disappears(project: Path):
+    playbooks = project / "playbooks"
+    other = add_copy(project, "second-playbook")
+    for path in playbooks.glob("*.yml"):
+        age(path)
+    cache = GenerateCache()
+    generate(Project(project), cache)
+    assert len(cache.parsed) == 2
+    other.unlink()
+    assert "1 playbooks" in generate(Project(project), cache)
+    assert len(cache.parsed) == 1
+    assert not (Project(project).output_dir / "infrastructure" / "second-playbook").exists()
+
+
+def test_a_file_saved_just_now_is_parsed_every_time(project: Path, reads: list[str]):
+    """Two saves within one clock tick can leave the same stamp: a fresh one proves nothing."""
+    playbooks = project / "playbooks"
+    path = playbooks / f"{ORIGINAL}.yml"
+    path.write_text(path.read_text())
+    memo = GenerateCache().parsed
+    load_corpus(playbooks, project, memo)
+    load_corpus(playbooks, project, memo)
+    assert reads == [ORIGINAL, ORIGINAL]
+
+
+def test_an_unchanged_file_is_checked_again_against_an_edited_catalog(project: Path):
+    playbooks = project / "playbooks"
+    age(playbooks / f"{ORIGINAL}.yml")
+    memo = GenerateCache().parsed
+    assert load_corpus(playbooks, project, memo)[0] is not None
+    catalog = playbooks / "_catalog.yml"
+    catalog.write_text(catalog.read_text().replace("id: aws-s3-2017\n", "id: renamed-source\n", 1))
+    corpus, problems = load_corpus(playbooks, project, memo)
+    assert corpus is None
+    assert any(
+        p.path.endswith(f"{ORIGINAL}.yml") and "unknown source 'aws-s3-2017'" in p.message
+        for p in problems
+    )
+
+
+def test_unchanged_playbooks_keep_their_pages_and_edited_ones_are_rendered(project: Path):
+    playbooks = project / "playbooks"
+    other = add_copy(project, "second-playbook")
+    env = make_environment()
+    rendered: list[str] = []
+    real_get = env.get_template
+
+    def spying(name, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if name == "playbook.md.j2":
+            rendered.append(name)
+        return real_get(name, *args, **kwargs)
+
+    env.get_template = spying  # type: ignore[method-assign]
+    memo = PageMemo()
+    first = render_site(load_corpus(playbooks, project)[0], env, memo)
+    assert len(rendered) == 2
+    rendered.clear()
+    assert render_site(load_corpus(playbooks, project)[0], env, memo) == first
+    assert rendered == []
+    set_title(other, "Edited title")
+    again = render_site(load_corpus(playbooks, project)[0], env, memo)
+    assert len(rendered) == 1
+    assert "Edited title" in again["infrastructure/second-playbook/index.md"]
+    catalog = playbooks / "_catalog.yml"
+    catalog.write_text(catalog.read_text().replace("Infrastructure and dependencies", "Infra"))
+    rendered.clear()
+    pages = render_site(load_corpus(playbooks, project)[0], env, memo)
+    assert len(rendered) == 2
+    assert "Infra]" in pages[f"infrastructure/{ORIGINAL}/index.md"]
+
+
+def test_a_playbooks_pages_are_made_from_it_and_the_catalog_alone(project: Path):
+    """What lets PageMemo reuse pages: editing one playbook never changes another's pages.
+
+    If a template starts showing other playbooks on a playbook page (say, its neighbours in
+    the section), this fails, and PageMemo must learn what else those pages depend on.
+    """
+    playbooks = project / "playbooks"
+    other = add_copy(project, "second-playbook")
+    before = render_site(load_corpus(playbooks, project)[0])
+    text = other.read_text()
+    text = re.sub(r"^section: .*$", "section: foundations", text, flags=re.M)
+    text = re.sub(r"^summary: >-\n(  .*\n)+", "summary: Moved and rewritten.\n", text, flags=re.M)
+    other.write_text(text)
+    set_title(other, "A neighbour that changed")
+    after = render_site(load_corpus(playbooks, project)[0])
+    mine = [path for path in before if path.startswith(f"infrastructure/{ORIGINAL}/")]
+    assert len(mine) >= 2
+    assert {path: after[path] for path in mine} == {path: before[path] for path in mine}
+    assert after["index.md"] != before["index.md"]  # the overview did see the change
