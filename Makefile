@@ -8,7 +8,7 @@ RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: serve build test lint validate schema browser clean
+.PHONY: serve build test lint validate schema browser bench clean
 
 serve: $(RUNTIME) ## live preview on http://127.0.0.1:8000
 	$(BIN)/playbooks serve
@@ -27,6 +27,9 @@ test: $(TESTING) browser ## lint, validate, then every test, browser tests inclu
 	$(BIN)/ruff format --check .
 	$(BIN)/playbooks validate
 	$(BIN)/pytest
+
+bench: $(TESTING) browser ## time builds at 100 and 1,000 playbooks; check the budgets
+	$(BIN)/python benchmarks/run.py
 
 lint: $(TESTING)
 	$(BIN)/ruff check --fix .
