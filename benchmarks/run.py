@@ -219,10 +219,10 @@ BUDGETS = [
     ),
     Budget(
         "checklist JS + CSS, unminified",
-        "≤ 10 KB",
+        "≤ 10 KB (10,240 bytes)",
         lambda r, s: _assets_bytes(),
         lambda v: v <= 10 * KB,
-        lambda v: f"{v / KB:.1f} KB",
+        lambda v: f"{v:,.0f} bytes",
     ),
     Budget(
         "`playbooks serve`: YAML saved → page updated in the browser (median edit)",
