@@ -1,7 +1,7 @@
 """Remember what each playbook turned into, so a regeneration redoes only what changed.
 
 The live preview regenerates on every save. Reading and rendering every playbook each time
-costs about 2.5 ms per playbook (docs/performance.md): seconds at a thousand. Two memories:
+costs about 7 ms per playbook (benchmarks/README.md): seconds at a thousand. Two memories:
 
 - :class:`FileMemo`: a file's path, size and modification time → what reading it gave. A
   file modified within the last ``RACY_SECONDS`` is read again next time, whatever its
