@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Literal
 
 import serve_latency
-from synthetic import REPO, make_corpus
+from synthetic import REPO, SECTION_PREFIX, make_corpus
 
 from generator.cache import GenerateCache
 from generator.cli import generate
@@ -65,6 +65,8 @@ class Round:
     build: Timing
     median_page: int
     largest_page: int
+    largest_any_page: tuple[int, str]
+    """The heaviest HTML page of any kind, and its address: pages listing every playbook."""
 
 
 @dataclass(frozen=True)
@@ -91,12 +93,21 @@ def run_round(root: Path, scratch: Path) -> Round:
     site = scratch / "site-mkdocs"
     mkdocs = _timed(_mkdocs_build(root, site), cwd=root)
     median_page, largest_page = _playbook_page_sizes(site)
+    largest_any_page = _largest_page(site)
     shutil.rmtree(site)
     shutil.rmtree(output)
     build = _timed(_playbooks(root, "build", "--site-dir", str(scratch / "site-build")))
     shutil.rmtree(scratch / "site-build")
     return Round(
-        generate, noop, rewritten, edit_regenerate, mkdocs, build, median_page, largest_page
+        generate,
+        noop,
+        rewritten,
+        edit_regenerate,
+        mkdocs,
+        build,
+        median_page,
+        largest_page,
+        largest_any_page,
     )
 
 
@@ -150,9 +161,15 @@ def _mtimes(folder: Path) -> dict[Path, int]:
 
 
 def _playbook_page_sizes(site: Path) -> tuple[int, int]:
-    """Median and largest HTML size of the playbook pages: playbooks/<section>/<id>/."""
-    sizes = sorted(page.stat().st_size for page in site.glob("playbooks/*/*/index.html"))
+    """Median and largest HTML size of the playbook pages: the synthetic sections' children."""
+    pages = site.glob(f"playbooks/{SECTION_PREFIX}*/*/index.html")
+    sizes = sorted(page.stat().st_size for page in pages)
     return int(statistics.median(sizes)), sizes[-1]
+
+
+def _largest_page(site: Path) -> tuple[int, str]:
+    size, page = max((page.stat().st_size, page) for page in site.rglob("*.html"))
+    return size, page.parent.relative_to(site).as_posix() + "/"
 
 
 def _median(rounds: list[Round], pick: Callable[[Round], float]) -> float:
@@ -281,11 +298,18 @@ def report(results: dict[int, list[Round]], serve: serve_latency.ServeFigures | 
         ("files rewritten by the no-op generate", lambda r: r.noop_rewritten, lambda v: f"{v:.0f}"),
         ("median playbook page (KB)", lambda r: r.median_page, lambda v: f"{v / KB:.1f}"),
         ("largest playbook page (KB)", lambda r: r.largest_page, lambda v: f"{v / KB:.1f}"),
+        (
+            "largest page of any kind (KB)",
+            lambda r: r.largest_any_page[0],
+            lambda v: f"{v / KB:.1f}",
+        ),
     ]
     for label, pick, shown in others:
         cells = " | ".join(shown(_median(rounds_, pick)) for rounds_ in results.values())
         print(f"| {label} | {cells} |")
-    print(f"\nChecklist JS + CSS: {_assets_bytes():,} bytes")
+    heaviest = ", ".join(rounds_[-1].largest_any_page[1] for rounds_ in results.values())
+    print(f"\nHeaviest pages (last round): {heaviest}")
+    print(f"Checklist JS + CSS: {_assets_bytes():,} bytes")
     if serve:
         edits = ", ".join(f"{s:.2f}" for s in serve.edit_seconds)
         print(

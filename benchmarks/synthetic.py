@@ -28,6 +28,9 @@ from tests.support import copy_project  # noqa: E402
 PLAYBOOKS_PER_SECTION = 25
 """About what one nav section holds before readers want it split; see benchmarks/README.md."""
 
+SECTION_PREFIX = "synthetic-"
+"""Every copy lives in a section whose id starts so, and nothing else does."""
+
 
 def make_corpus(destination: Path, count: int) -> Path:
     """A project copy at ``destination`` whose ``playbooks/`` holds ``count`` copies."""
@@ -55,7 +58,7 @@ def make_corpus(destination: Path, count: int) -> Path:
 
 
 def _section_id(number: int) -> str:
-    return f"synthetic-{number:03d}"
+    return f"{SECTION_PREFIX}{number:03d}"
 
 
 def _set_top_level(text: str, key: str, value: str) -> str:
