@@ -37,14 +37,18 @@ def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
     tracked = _tracked_files(out_dir)
     report = WriteReport()
     wanted = {_safe_relative(path): text for path, text in pages.items()}
+    ready: set[Path] = set()  # folders already checked and made: once each, not per file
     for relative, text in sorted(wanted.items()):
         target = out_dir / relative
-        _refuse_links_out(out_dir, target)
+        if target.parent not in ready:
+            _refuse_links_out(out_dir, target)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            ready.add(target.parent)
         data = text.encode("utf-8")
-        if target.is_file() and target.read_bytes() == data:
+        if _holds(target, data):
             report.unchanged += 1
             continue
-        if target.resolve() in tracked:
+        if tracked and target.resolve() in tracked:
             raise WriterError(f"{target} is tracked by git; the generator will not overwrite it")
         _atomic_write(target, data)
         report.written.append(relative)
@@ -93,9 +97,16 @@ def _refuse_links_out(out_dir: Path, target: Path) -> None:
         raise WriterError(f"{target.parent} leads outside {out_dir} through a symbolic link")
 
 
+def _holds(target: Path, data: bytes) -> bool:
+    """Whether ``target`` is a file that already reads ``data`` (one read, no stat first)."""
+    try:
+        return target.read_bytes() == data
+    except OSError:
+        return False
+
+
 def _atomic_write(target: Path, data: bytes) -> None:
     """Readers (MkDocs' watcher included) see the old file or the new one, never half."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:
