@@ -10,7 +10,7 @@ from generator.cache import FileMemo
 from generator.model import Catalog, Playbook
 from generator.problems import Problem, display_path
 from generator.references import check_catalog, check_playbook, uncovered_causes
-from generator.validation import validate_model
+from generator.validation import ModelT, validate_model
 from generator.yamlsource import YamlDocument, read_yaml
 
 CATALOG_FILE = "_catalog.yml"
@@ -98,24 +98,28 @@ def load_playbook(
 
 
 def _parse_playbook(path: Path, display: str) -> Parsed:
-    document, problems = read_yaml(path, display)
-    if document is None:
+    document, playbook, problems = _read_model(path, display, Playbook)
+    if document is None or playbook is None:
         return None, problems
-    playbook, model_problems = validate_model(Playbook, document.data, document.source)
-    if playbook is None:
-        return None, problems + model_problems
-    return LoadedPlaybook(playbook, document), problems + model_problems
+    return LoadedPlaybook(playbook, document), problems
 
 
 def load_catalog(path: Path, display: str) -> tuple[Catalog | None, list[Problem]]:
     """The shared catalog alone: what ``playbooks new`` needs, even if a playbook is broken."""
     if not path.exists():
         return None, [Problem(display, 0, 0, "the shared catalog is missing; restore it from git")]
+    document, catalog, problems = _read_model(path, display, Catalog)
+    if document is None or catalog is None:
+        return None, problems
+    return catalog, problems + check_catalog(catalog, document.source)
+
+
+def _read_model(
+    path: Path, display: str, model: type[ModelT]
+) -> tuple[YamlDocument | None, ModelT | None, list[Problem]]:
+    """One file read and validated as ``model``: every problem of both steps."""
     document, problems = read_yaml(path, display)
     if document is None:
-        return None, problems
-    catalog, model_problems = validate_model(Catalog, document.data, document.source)
-    if catalog is None:
-        return None, problems + model_problems
-    problems += check_catalog(catalog, document.source)
-    return catalog, problems
+        return None, None, problems
+    value, model_problems = validate_model(model, document.data, document.source)
+    return document, value, problems + model_problems
