@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import argparse
 import re
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import synthetic  # noqa: F401  (puts the repository on sys.path, for tests.support)
 
 from generator.corpus import playbook_files
-from tests.support import copy_project, launch_chromium
+from tests.support import copy_project, fetch, free_port, launch_chromium
 
 POLL_SECONDS = 0.02
 GIVE_UP_SECONDS = 60.0
@@ -50,7 +47,7 @@ def measure(edits: int = 5) -> ServeFigures:
     figures = ServeFigures()
     with tempfile.TemporaryDirectory(prefix="playbooks-serve-") as scratch:
         root = copy_project(Path(scratch) / "project")
-        port = _free_port()
+        port = free_port()
         base = f"http://127.0.0.1:{port}/"
         log = (Path(scratch) / "serve.log").open("w")
         server = subprocess.Popen(
@@ -64,7 +61,7 @@ def measure(edits: int = 5) -> ServeFigures:
             text = path.read_text(encoding="utf-8")
             section = _top_level(text, "section")
             page_url = f"{base}playbooks/{section}/{path.stem}/"
-            _wait(lambda: _fetch(page_url) is not None, "the preview to start")
+            _wait(lambda: fetch(page_url) is not None, "the preview to start")
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 page = browser.new_page()
@@ -106,14 +103,14 @@ def _add_and_remove(
     started = time.monotonic()
     added.write_text(text, encoding="utf-8")
     _wait(
-        lambda: _fetch(new_url) is not None and marker in (_fetch(sibling_url) or ""),
+        lambda: fetch(new_url) is not None and marker in (fetch(sibling_url) or ""),
         "the added playbook to appear",
     )
     added_seconds = time.monotonic() - started
     started = time.monotonic()
     added.unlink()
     _wait(
-        lambda: _fetch(new_url) is None and marker not in (_fetch(sibling_url) or marker),
+        lambda: fetch(new_url) is None and marker not in (fetch(sibling_url) or marker),
         "the removed playbook to disappear",
     )
     return added_seconds, time.monotonic() - started
@@ -124,21 +121,6 @@ def _top_level(text: str, key: str) -> str:
     if match is None:
         raise SystemExit(f"the first playbook has no one-line top-level '{key}:'")
     return match.group(1).strip("\"'")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _fetch(url: str) -> str | None:
-    """The page's HTML, or None when it is not served (yet, or any more)."""
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.read().decode("utf-8")
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return None
 
 
 def _wait(condition, what: str) -> None:

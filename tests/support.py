@@ -6,10 +6,16 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import threading
+import time
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from generator.cli import main as playbooks_main
 from generator.corpus import Corpus, load_corpus
@@ -109,3 +115,30 @@ def launch_chromium(playwright: Any) -> Any:
     if not Path(CHROMIUM).is_file():
         raise RuntimeError(f"Chromium not found at {CHROMIUM}: run `make browser` or set CHROMIUM")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def free_port() -> int:
+    """A loopback port nobody is listening on now, for a server the test starts itself."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str, timeout: float = 5) -> str | None:
+    """The page's HTML, or None when it is not served (yet, or any more)."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return response.read().decode("utf-8")
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def wait_for(predicate: Any, limit: float = 30.0) -> Any:
+    """Poll until ``predicate`` returns something truthy; a bound, not a timing assertion."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.2)
+    pytest.fail("the awaited condition did not hold in time")

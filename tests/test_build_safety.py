@@ -22,8 +22,7 @@ import pytest
 from generator.cli import main
 from generator.site_build import SITE_MARKER
 from tests.sitecheck import broken_internal_links, read_site
-from tests.support import FIXTURES, REPO, build, copy_project
-from tests.test_serve import wait_for
+from tests.support import FIXTURES, REPO, build, copy_project, wait_for
 
 HOLD_HOOK = '''"""Test hook: hold the build once the site is written, until the test says go."""
 import os
