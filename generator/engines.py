@@ -146,11 +146,24 @@ def _theme_features(mkdocs_config: Path) -> list[str]:
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> list[str] | None:
-    """The engine's output lines when it failed; ``None`` when it succeeded."""
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, env=env)
-    if result.returncode == 0:
+    """The engine's output lines when it failed; ``None`` when it succeeded.
+
+    Interrupted, we kill the engine and wait for it. ``subprocess.run`` kills without waiting,
+    which leaves a zombie in our process group for an init that may never reap it (CI's does
+    not), so "the build stopped" would not yet be true when we exit.
+    """
+    with subprocess.Popen(
+        command, cwd=cwd, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as engine:
+        try:
+            stdout, stderr = engine.communicate()
+        except BaseException:
+            engine.kill()
+            engine.wait()
+            raise
+    if engine.returncode == 0:
         return None
-    output = _ANSI.sub("", result.stdout + result.stderr)
+    output = _ANSI.sub("", stdout + stderr)
     return [line for line in output.splitlines() if line.strip()]
 
 

@@ -57,7 +57,11 @@ def serve(project: Project, port: int, regenerate: Callable[[], None]) -> int:
     finally:
         observer.stop()
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         observer.join(timeout=5)
     return 0
 
