@@ -19,25 +19,27 @@ from markupsafe import Markup
 
 from generator.model import ALLOWED_URL_SCHEMES
 
-_INLINE_SPECIAL = frozenset("\\`*_{}[]()#+-.!|~^=<>&:\"'$%@?/")
-_PROSE_ALWAYS = {
-    "&": "&amp;",
-    "<": "&lt;",
-    ">": "&gt;",
-    "{": "&#123;",
-    "}": "&#125;",
-    "|": "&#124;",
-    "!": "&#33;",
-    "^": "&#94;",
-    "~": "&#126;",
-    "=": "&#61;",
-    "#": "&#35;",
-    "$": "&#36;",
-    "%": "&#37;",
-    "@": "&#64;",
-    ":": "&#58;",
-    "`": "&#96;",  # code spans are held first; any other backtick could open a fence
-}
+_INLINE_ENTITIES = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-.!|~^=<>&:\"'$%@?/"})
+_PROSE_ENTITIES = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "{": "&#123;",
+        "}": "&#125;",
+        "|": "&#124;",
+        "!": "&#33;",
+        "^": "&#94;",
+        "~": "&#126;",
+        "=": "&#61;",
+        "#": "&#35;",
+        "$": "&#36;",
+        "%": "&#37;",
+        "@": "&#64;",
+        ":": "&#58;",
+        "`": "&#96;",  # code spans are held first; any other backtick could open a fence
+    }
+)
 _IDENTIFIER = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*$")
 _RULE_LINE = re.compile(r"^[\s*_-]+$")
 """Only dashes, stars and underscores: a rule, or (even one dash) a heading's underline."""
@@ -52,8 +54,7 @@ _UNHELD_LINK = re.compile(f"\\]\\((?!{_HOLD}L)")
 
 def inline(text: str) -> Markup:
     """One line of text, with no Markdown or HTML meaning left in it."""
-    collapsed = " ".join(str(text).split())
-    return Markup("".join(f"&#{ord(c)};" if c in _INLINE_SPECIAL else c for c in collapsed))
+    return Markup(" ".join(str(text).split()).translate(_INLINE_ENTITIES))
 
 
 def prose(text: str) -> Markup:
@@ -80,7 +81,7 @@ def _prose_line(line: str) -> str:
         return f"]({hold('L', str(url(match.group(1))))})"
 
     line = _LINK_TARGET.sub(keep_target, _CODE_SPAN.sub(keep_code, line))
-    escaped = _UNHELD_LINK.sub("]&#40;", "".join(_PROSE_ALWAYS.get(c, c) for c in line))
+    escaped = _UNHELD_LINK.sub("]&#40;", line.translate(_PROSE_ENTITIES))
     escaped = _TOC_MARKER.sub("&#91;", escaped)
     escaped = _LINE_START_MARKER.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", escaped)
     return _HELD.sub(lambda m: held[m.group(1)][int(m.group(2))], escaped)

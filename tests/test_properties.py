@@ -8,6 +8,7 @@ Example counts are modest: the suite runs on two shared cores.
 
 from __future__ import annotations
 
+import posixpath
 import tempfile
 from datetime import date
 from functools import cache
@@ -23,6 +24,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from generator.corpus import Corpus, load_playbook
 from generator.escaping import front_matter, inline, prose
+from generator.layout import relative_link
 from generator.model import ALLOWED_URL_SCHEMES, Catalog, Line, Playbook, Prose, Title
 from generator.problems import Problem
 from generator.render import make_environment, render_site
@@ -243,3 +245,16 @@ def test_front_matter_is_yaml_holding_exactly_the_title_and_description(title, d
     assert meta["title"] == title
     assert set(meta) == {"title", "description"}
     assert "<" not in meta["description"] and '"' not in meta["description"]
+
+
+page_paths = st.lists(st.sampled_from(["a", "b", "index", "sec-1"]), max_size=3).map(
+    lambda folders: "/".join([*folders, "page.md"])
+)
+
+
+@SOME
+@given(page_paths, page_paths)
+def test_relative_links_agree_with_posixpath(from_page, to_page):
+    """The string arithmetic in ``relative_link`` gives what ``posixpath.relpath`` gives."""
+    expected = posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    assert relative_link(from_page, to_page) == expected
