@@ -20,7 +20,7 @@ import pytest
 import yaml
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.checklist_tab import ChecklistPage, Tab, checklist_pages
+from tests.checklist_tab import STORAGE_PREFIX, ChecklistPage, Tab, checklist_pages
 from tests.support import (
     FIXTURES,
     REPO,
@@ -217,6 +217,74 @@ def test_ticks_follow_item_ids_across_a_rebuild(browser, tmp_path):
         # The tick moved to the new name; the removed item's stays, unused; the retired one goes.
         assert sorted(tab.stored(after.key)["ticked"]) == ["alpha", "bravo", "charlie-2"]
         tab.assert_clean()
+    finally:
+        context.close()
+        served.stop()
+
+
+def test_a_tick_in_one_tab_shows_in_the_other_at_once(context, site, main):
+    first, second = Tab.open(context, site.url), Tab.open(context, site.url)
+    for tab in (first, second):
+        tab.goto(main.path)
+    tick(first, main, main.items[0])
+    second.page.wait_for_function(
+        "box => document.querySelector(box).checked", arg=main.box(main.items[0])
+    )
+    assert second.progress() == f"1 of {len(main.items)} done"
+    tick(second, main, main.items[1])
+    first.page.wait_for_function(
+        "box => document.querySelector(box).checked", arg=main.box(main.items[1])
+    )
+    assert first.ticked(main) == list(main.items[:2])
+    first.assert_clean()
+    second.assert_clean()
+
+
+COUNT_WRITES = f"""
+window.__writes = 0;
+const setItem = Storage.prototype.setItem;
+Storage.prototype.setItem = function (key, value) {{
+  if (key.startsWith("{STORAGE_PREFIX}")) window.__writes += 1;
+  return setItem.call(this, key, value);
+}};
+"""
+"""Counts the checklists' writes to storage (Material keeps its own state there too)."""
+
+
+def test_tabs_from_builds_with_different_orders_agree_and_fall_quiet(browser, tmp_path):
+    """A tab opened before a deploy and one opened after list the items in another order.
+    Each writes what it sees; if each wrote its own order, they would undo each other's
+    write forever, one storage event after the other."""
+    root = copy_project(tmp_path / "project")
+    shutil.rmtree(root / "playbooks")
+    shutil.copytree(FIXTURES / "minimal", root / "playbooks")
+    served = serve_folder(root / "site")
+    context = browser.new_context()
+    context.add_init_script(COUNT_WRITES)
+    try:
+        checklist = ChecklistPage(
+            "playbooks/basics/minimal/seller/",
+            "minimal/seller",
+            ("alpha", "bravo", "charlie"),
+            (("before", 3),),
+        )
+        tabs = []
+        for order in (("alpha", "bravo", "charlie"), ("charlie", "bravo", "alpha")):
+            write_checklist(root, {**BEFORE_REBUILD, "before": steps(*order), "during": []})
+            assert build_served(root, served) == 0
+            tabs.append(Tab.open(context, served.url))
+            tabs[-1].goto(checklist.path)
+        old, new = tabs
+        tick(old, checklist, "alpha")
+        tick(old, checklist, "charlie")
+        new.page.wait_for_function("document.querySelectorAll('[data-item]:checked').length == 2")
+        writes = [tab.page.evaluate("window.__writes") for tab in tabs]
+        old.page.wait_for_timeout(1000)  # room for a ping-pong to show itself
+        assert [tab.page.evaluate("window.__writes") for tab in tabs] == writes
+        assert writes[1] == 0  # the new tab agreed with what it read
+        assert new.stored(checklist.key) == {"ticked": ["alpha", "charlie"]}
+        for tab in tabs:
+            tab.assert_clean()
     finally:
         context.close()
         served.stop()

@@ -105,12 +105,12 @@
       }
     }
 
-    /* Read, change, write: ticks made meanwhile in another tab are kept. */
+    /* Read, change, write: other tabs' ticks are kept, sorted so tabs agree. */
     function update(change) {
       const stored = store.read(), state = resolve(stored, items, retired);
       const ticked = new Set(state.ticked);
       change(ticked);
-      const next = [...ticked, ...state.kept];
+      const next = [...ticked, ...state.kept].sort();
       if (String(next) !== String(stored)) store.write(next);
       show(ticked);
     }
@@ -169,7 +169,8 @@
     });
 
     all(box, "noscript").forEach((n) => n.remove()); // instant navigation parses it as markup
-    update(() => {}); // first draw; stores renamed items' ticks under their new ids
+    update(() => {}); // first draw; renamed items' ticks move to their new ids
+    addEventListener("storage", () => box.isConnected && update(() => {}));
     stampPrint();
   }
 
@@ -185,6 +186,6 @@
   attachAll(); // loaded after the content
   window.document$?.subscribe(attachAll); // and on each instant navigation
 
-  /* For the tests and readers' own scripts. */
+  /* For tests and readers' scripts. */
   window.outageChecklist = { PREFIX, parseStored, resolve, parseImport, toMarkdown };
 })();
