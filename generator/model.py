@@ -18,6 +18,10 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 _SLUG = re.compile(SLUG_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 """Control characters, and the two non-characters that YAML (front matter included) refuses."""
+_DIRECTION_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Embeddings, overrides and isolates: they make text display in another order than it is
+written, so a reviewer reading the YAML and a reader seeing the page could read different
+things ("Trojan Source"). Right-to-left scripts display correctly without them."""
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 """Every character that Python, Markdown or a browser may take as the end of a line."""
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
@@ -102,6 +106,12 @@ def _title(value: str) -> str:
 def _no_control(value: str) -> str:
     if _CONTROL.search(value):
         raise ValueError("contains control characters or non-characters; remove them")
+    if found := _DIRECTION_CONTROL.search(value):
+        raise ValueError(
+            f"contains an invisible text-direction control (U+{ord(found.group()):04X}), which "
+            "can make the page show words in another order than the file; remove it "
+            "(right-to-left text displays correctly without it)"
+        )
     return value
 
 

@@ -118,6 +118,7 @@ CASES = [
     Case("title-line-separator.yml", 2, 8, "must fit on one line"),
     Case("escape-codes.yml", 4, 10, "contains control characters"),
     Case("noncharacter.yml", 2, 8, "contains control characters or non-characters"),
+    Case("bidi-override.yml", 2, 8, "invisible text-direction control (U+202E)"),
     Case("escape-code-key.yml", 6, 1, "unknown key '\x1b[2J\x1b[32mall good'"),
     Case("symlink.yml", 0, 0, "is a symbolic link", make=_symlink),
     Case("fifo.yml", 0, 0, "is not a regular file", make=_fifo, hangs_if_broken=True),
