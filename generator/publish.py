@@ -41,7 +41,7 @@ def publish(
 
 
 def add_offline_zip(project: Project, site: Path, extras: dict[str, str]) -> None:
-    """Build the offline copy (always with MkDocs: see docs/engines.md) and zip it into
+    """Build the offline copy (always with MkDocs: see docs/project/engines.md) and zip it into
     ``site``."""
     with tempfile.TemporaryDirectory(prefix="playbooks-offline-") as scratch:
         copy = Path(scratch) / OFFLINE_FOLDER

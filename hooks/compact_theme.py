@@ -5,7 +5,7 @@ navigation entry carries three times its weight in blank lines and spaces, on ev
 With a thousand playbooks in forty sections that was 60 KB of a 90 KB playbook page. Jinja's
 ``trim_blocks`` and ``lstrip_blocks`` drop the newline after a ``{% tag %}`` and the indent
 before one: only template layout goes, never page content (that is inserted by ``{{ }}``),
-and the text and elements of every page stay the same. See docs/performance.md.
+and the text and elements of every page stay the same. See docs/project/performance.md.
 
 Engines that run no MkDocs hooks (Zensical) build the same site, just with heavier pages.
 """

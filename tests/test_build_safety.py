@@ -189,7 +189,7 @@ def test_a_site_lost_between_the_two_renames_comes_back(tmp_path):
     before = snapshot(root / "site")
     # A build killed after moving the old site aside and before moving the new one in.
     (root / "site").rename(root / f"site.old-{dead_pid()}")
-    (root / "docs" / "about.md").write_text("# About\n\n[broken](missing-page.md)\n")
+    (root / "docs" / "project" / "index.md").write_text("# About\n\n[broken](missing-page.md)\n")
     assert build(root, root / "site") == 1
     assert snapshot(root / "site") == before
     assert leftovers(root) == []
@@ -245,7 +245,7 @@ def test_git_status_is_clean_after_failed_builds(tmp_path):
     assert build(root, root / "site") == 1  # validation fails
     assert git(root, "status", "--porcelain") == ""
     playbook.write_text(good)
-    (root / "docs" / "about.md").write_text("# About\n\n[broken](missing-page.md)\n")
+    (root / "docs" / "project" / "index.md").write_text("# About\n\n[broken](missing-page.md)\n")
     git(root, "commit", "-q", "-am", "valid content, broken page")
     assert build(root, root / "site") == 1  # the engine fails
     assert git(root, "status", "--porcelain") == ""

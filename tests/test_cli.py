@@ -53,10 +53,10 @@ def test_outside_a_project_is_a_usage_error(tmp_path):
 def test_failed_build_keeps_the_previous_site(project):
     site = project / "site"
     assert main(["--project", str(project), "build", "--site-dir", str(site)]) == 0
-    (project / "docs" / "about.md").write_text("# About\n\n[broken](missing-page.md)\n")
+    (project / "docs" / "project" / "index.md").write_text("# About\n\n[broken](missing-page.md)\n")
     result = run("build", "--site-dir", str(site), cwd=project)
     assert result.returncode == 1
     assert "previous site was kept" in result.stderr
     assert "missing-page.md" in result.stderr
-    assert (site / "index.html").is_file() and (site / "about" / "index.html").is_file()
+    assert (site / "index.html").is_file() and (site / "project" / "index.html").is_file()
     assert not list(project.glob("site.*"))

@@ -25,14 +25,14 @@ def test_zensical_builds_the_same_sources(project, capsys):
 
 
 def test_zensical_problems_name_file_line_and_column(project, capsys):
-    about = project / "docs" / "about.md"
+    about = project / "docs" / "project" / "index.md"
     about.write_text(about.read_text() + "\nSee [nothing](missing-page.md).\n")
     line = len(about.read_text().splitlines())
     site = project / "site"
     assert build(project, site, "--engine", "zensical") == 1
     error = capsys.readouterr().err
     # Zensical points at the link target, which starts at column 15.
-    assert f"docs/about.md:{line}:15: warning: page does not exist" in error
+    assert f"docs/project/index.md:{line}:15: warning: page does not exist" in error
     assert "previous site was kept" in error and "Traceback" not in error
     assert not site.exists()
 

@@ -11,7 +11,7 @@ NAV_END = 'class="md-sidebar md-sidebar--secondary"'
 MAX_BYTES_PER_NAV_LINK = 400
 """Material's templates as written cost about 600-950 bytes per entry, mostly indentation;
 hooks/compact_theme.py brings that to about 250. With forty sections in the navigation, the
-difference is the 60 KB budget of a playbook page (docs/performance.md)."""
+difference is the 60 KB budget of a playbook page (docs/project/performance.md)."""
 
 
 def test_navigation_costs_few_bytes_per_link(site):
