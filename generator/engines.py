@@ -149,8 +149,8 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> list[str] | None
     """The engine's output lines when it failed; ``None`` when it succeeded.
 
     Interrupted, we kill the engine and wait for it. ``subprocess.run`` kills without waiting,
-    which leaves a zombie in our process group for an init that may never reap it (CI's does
-    not), so "the build stopped" would not yet be true when we exit.
+    which can leave a zombie in our process group until init reaps it (CI's did not in
+    time), so "the build stopped" would not yet be true when we exit.
     """
     with subprocess.Popen(
         command, cwd=cwd, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
