@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
+from generator.engines import _run
 from generator.site_build import SITE_MARKER
 from tests.sitecheck import broken_internal_links, read_site
 from tests.support import FIXTURES, REPO, build, copy_project, wait_for
@@ -160,6 +162,30 @@ def test_terminated_build_keeps_the_previous_site_and_leaves_nothing(tmp_path):
     assert snapshot(root / "site") == before
     assert leftovers(root) == []
     assert_group_gone(held.process.pid)
+
+
+def test_an_interrupted_engine_is_killed_and_reaped_before_the_interrupt_goes_on(tmp_path):
+    """Ctrl-C during the engine: when the interrupt reaches the caller, the engine is gone,
+    not a zombie left for someone else to reap."""
+    pid_file = tmp_path / "engine.pid"
+    engine = f"import os, time; open({str(pid_file)!r}, 'w').write(str(os.getpid())); time.sleep(9)"
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    def interrupt_once_running() -> None:
+        wait_for(lambda: pid_file.exists() and pid_file.read_text())
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+
+    previous = signal.signal(signal.SIGUSR1, interrupt)
+    try:
+        threading.Thread(target=interrupt_once_running, daemon=True).start()
+        with pytest.raises(KeyboardInterrupt):
+            _run([sys.executable, "-c", engine], tmp_path, dict(os.environ))
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    with pytest.raises(ProcessLookupError):
+        os.kill(int(pid_file.read_text()), 0)
 
 
 def test_killed_build_keeps_the_previous_site_and_the_next_build_clears_up(tmp_path):
