@@ -56,6 +56,13 @@ def small_project(tmp_path: Path) -> Path:
     return root
 
 
+def built_small_project(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
+    """The small project with a good site built: its root, and the site as it stands."""
+    root = small_project(tmp_path)
+    assert build(root, root / "site") == 0
+    return root, snapshot(root / "site")
+
+
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         path.relative_to(folder).as_posix(): path.read_bytes()
@@ -148,9 +155,7 @@ def adopt_orphans() -> Iterator[None]:
 
 @pytest.mark.usefixtures("adopt_orphans")
 def test_terminated_build_keeps_the_previous_site_and_leaves_nothing(tmp_path):
-    root = small_project(tmp_path)
-    assert build(root, root / "site") == 0
-    before = snapshot(root / "site")
+    root, before = built_small_project(tmp_path)
     retitle(root, "A changed title")
     with held_build(root, tmp_path) as held:
         staging = root / f"site.building-{held.process.pid}"
@@ -189,9 +194,7 @@ def test_an_interrupted_engine_is_killed_and_reaped_before_the_interrupt_goes_on
 
 
 def test_killed_build_keeps_the_previous_site_and_the_next_build_clears_up(tmp_path):
-    root = small_project(tmp_path)
-    assert build(root, root / "site") == 0
-    before = snapshot(root / "site")
+    root, before = built_small_project(tmp_path)
     retitle(root, "A changed title")
     with held_build(root, tmp_path) as held:
         os.killpg(held.process.pid, signal.SIGKILL)
@@ -210,9 +213,7 @@ def dead_pid() -> int:
 
 
 def test_a_site_lost_between_the_two_renames_comes_back(tmp_path):
-    root = small_project(tmp_path)
-    assert build(root, root / "site") == 0
-    before = snapshot(root / "site")
+    root, before = built_small_project(tmp_path)
     # A build killed after moving the old site aside and before moving the new one in.
     (root / "site").rename(root / f"site.old-{dead_pid()}")
     (root / "docs" / "project" / "index.md").write_text("# About\n\n[broken](missing-page.md)\n")
