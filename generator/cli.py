@@ -7,6 +7,7 @@ lines saying why, never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -37,7 +38,15 @@ class Failure(Exception):
         self.code = code
 
 
+GC_THRESHOLDS = (10_000, 20, 20)
+"""A run makes millions of objects that live until it ends. With Python's default (a pass
+every 700 new containers) the collector took a fifth of a 1,000-playbook generate, walking
+the same live corpus again and again; passes this rare left the peak memory unchanged
+(165 MB), since the run makes few reference cycles."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    gc.set_threshold(*GC_THRESHOLDS)
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 
 from generator.cache import FileMemo
+from generator.forks import map_in_forks
 from generator.model import Catalog, Playbook
 from generator.problems import Problem, display_path
 from generator.references import check_catalog, check_playbook, uncovered_causes
@@ -46,15 +47,18 @@ def load_corpus(
     catalog_path = playbooks_dir / CATALOG_FILE
     catalog, catalog_problems = load_catalog(catalog_path, display_path(catalog_path, root))
     problems += catalog_problems
-    loaded: list[LoadedPlaybook] = []
     paths = playbook_files(playbooks_dir)
-    for path in paths:
-        playbook, file_problems = load_playbook(path, display_path(path, root), catalog, memo)
-        problems += file_problems
-        if playbook is not None:
-            loaded.append(playbook)
+
+    def load(path: Path) -> tuple[Playbook | None, list[Problem]]:
+        loaded, file_problems = load_playbook(path, display_path(path, root), catalog, memo)
+        return (loaded.playbook if loaded else None), file_problems  # positions stay behind
+
+    # A memo lives in this process: what a forked worker added to it would be lost.
+    results = map_in_forks(load, paths, workers=1 if memo is not None else None)
     if memo is not None:
         memo.keep_only(paths)
+    playbooks = tuple(playbook for playbook, _ in results if playbook is not None)
+    problems += (problem for _, file_problems in results for problem in file_problems)
     for stray in sorted(playbooks_dir.glob("*.yaml")):
         problems.append(
             Problem(
@@ -66,7 +70,7 @@ def load_corpus(
         )
     if catalog is None or any(p.severity == "error" for p in problems):
         return None, problems
-    return Corpus(catalog, tuple(item.playbook for item in loaded)), problems
+    return Corpus(catalog, playbooks), problems
 
 
 def playbook_files(playbooks_dir: Path) -> list[Path]:

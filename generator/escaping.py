@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import quote
 
@@ -87,8 +88,12 @@ def _prose_line(line: str) -> str:
     return _HELD.sub(lambda m: held[m.group(1)][int(m.group(2))], escaped)
 
 
+@lru_cache(maxsize=4096)
 def url(address: str) -> Markup:
-    """A validated address, encoded so it cannot end a Markdown link or an HTML attribute."""
+    """A validated address, encoded so it cannot end a Markdown link or an HTML attribute.
+
+    Cached: pages repeat the same few links (sources, the reference pages) many times over.
+    """
     return Markup(quote(str(address), safe=":/?#[]@!$&*+,;=%-._~"))
 
 

@@ -284,3 +284,11 @@ class Playbook(Strict):
     faq: list[FaqEntry] = []
     templates: list[MessageTemplate] = []
     incidents: Annotated[list[Slug], Field(description="Ids of catalog incidents.")] = []
+
+    def impacts_on(self, stakeholder: str) -> list[Impact]:
+        """This playbook's impacts on one stakeholder, in the order written."""
+        return [impact for impact in self.impacts if impact.stakeholder == stakeholder]
+
+    def cause(self, cause_id: str) -> Cause:
+        """The cause with this id; the references check makes sure there is one."""
+        return next(cause for cause in self.causes if cause.id == cause_id)

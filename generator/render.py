@@ -18,6 +18,7 @@ from generator.cache import PageMemo
 from generator.corpus import Corpus
 from generator.crossrefs import build_crossrefs
 from generator.exports import checklist_markdown
+from generator.forks import map_in_forks
 from generator.model import (
     AUDIENCES,
     CAUSE_KINDS,
@@ -30,6 +31,9 @@ from generator.model import (
 )
 from generator.riskmatrix import risk_matrix_svg
 from generator.structured import faq_json_ld
+
+Job = Callable[[], dict[str, str]]
+"""Renders some of the site's files: one page, or all of one playbook's."""
 
 LABELS = {
     "audiences": AUDIENCES,
@@ -47,6 +51,7 @@ def make_environment() -> Environment:
     env = Environment(
         loader=PackageLoader("generator", "templates"),
         undefined=StrictUndefined,
+        auto_reload=False,  # templates ship with the code: no stat() of each on every page
         autoescape=True,
         finalize=escaping.finalize,
         trim_blocks=True,
@@ -76,8 +81,12 @@ def make_environment() -> Environment:
 
 @cache
 def _shared_environment() -> Environment:
-    """Compiling the templates takes longer than rendering a small site: do it once."""
-    return make_environment()
+    """Compiling the templates takes longer than rendering a small site: do it once, and
+    before any worker is forked, so that no worker compiles them again."""
+    env = make_environment()
+    for name in env.list_templates():
+        env.get_template(name)
+    return env
 
 
 def render_site(
@@ -90,7 +99,6 @@ def render_site(
     """
     env = env or _shared_environment()
     refs = build_crossrefs(corpus)
-    pages: dict[str, str] = {}
 
     def render(path: str, template: str, **context: Any) -> str:
         href: Callable[..., str] = lambda target, anchor=None: escaping.url(  # noqa: E731
@@ -100,8 +108,8 @@ def render_site(
             refs=refs, corpus=corpus, page_path=path, href=href, **context
         )
 
-    def page(path: str, template: str, **context: Any) -> None:
-        pages[path] = render(path, template, **context)
+    def page(path: str, template: str, **context: Any) -> Job:
+        return lambda: {path: render(path, template, **context)}
 
     def playbook_pages(playbook: Playbook) -> dict[str, str]:
         """The files one playbook makes: from it and the catalog alone, so memo-safe."""
@@ -118,23 +126,35 @@ def render_site(
             )
         return made
 
-    page(layout.OVERVIEW, "overview.md.j2")
+    jobs = [page(layout.OVERVIEW, "overview.md.j2")]
     for section_id, section in refs.sections.items():
         if section_id in refs.playbooks_by_section:
-            page(layout.section_page(section_id), "section.md.j2", section=section)
+            jobs.append(page(layout.section_page(section_id), "section.md.j2", section=section))
     for playbook in corpus.playbooks:
         make = partial(playbook_pages, playbook)
-        pages.update(memo.pages(playbook, corpus.catalog, make) if memo else make())
+        jobs.append(partial(memo.pages, playbook, corpus.catalog, make) if memo else make)
+    jobs += [
+        page(layout.FAQ, "faq.md.j2"),
+        page(layout.HISTORY, "history.md.j2"),
+        page(layout.CAUSES, "causes.md.j2"),
+        page(layout.MITIGATIONS, "mitigations.md.j2"),
+        page(layout.CHECKLISTS, "checklists.md.j2"),
+        page(layout.SOURCES, "sources.md.j2"),
+        page(layout.COVERAGE, "coverage.md.j2"),
+        page(layout.BINDERS, "binders.md.j2"),
+    ]
+    jobs += [
+        page(layout.binder_page(audience), "binder.md.j2", audience=audience)
+        for audience in AUDIENCES
+    ]
+    # A memo lives in this process: what a forked worker added to it would be lost.
+    pages: dict[str, str] = {}
+    for made in map_in_forks(_run, jobs, workers=1 if memo is not None else None):
+        pages.update(made)
     if memo is not None:
         memo.keep_only(playbook.id for playbook in corpus.playbooks)
-    page(layout.FAQ, "faq.md.j2")
-    page(layout.HISTORY, "history.md.j2")
-    page(layout.CAUSES, "causes.md.j2")
-    page(layout.MITIGATIONS, "mitigations.md.j2")
-    page(layout.CHECKLISTS, "checklists.md.j2")
-    page(layout.SOURCES, "sources.md.j2")
-    page(layout.COVERAGE, "coverage.md.j2")
-    page(layout.BINDERS, "binders.md.j2")
-    for audience in AUDIENCES:
-        page(layout.binder_page(audience), "binder.md.j2", audience=audience)
     return pages
+
+
+def _run(job: Job) -> dict[str, str]:
+    return job()

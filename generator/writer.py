@@ -12,7 +12,10 @@ import os
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path, PurePosixPath
+
+from generator.forks import map_in_forks
 
 MARKER = ".generated"
 MARKER_TEXT = (
@@ -32,40 +35,59 @@ class WriteReport:
 
 
 def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
-    """Make ``out_dir`` hold exactly ``pages``; rewrite only what differs."""
+    """Make ``out_dir`` hold exactly ``pages``; rewrite only what differs.
+
+    Comparing and writing thousands of files is spread over the cores (:mod:`forks`); the
+    folders are made first, each once, so no two workers race to make one.
+    """
     _claim(out_dir)
     tracked = _tracked_files(out_dir)
-    report = WriteReport()
-    wanted = {_safe_relative(path): text for path, text in pages.items()}
-    ready: set[Path] = set()  # folders already checked and made: once each, not per file
-    for relative, text in sorted(wanted.items()):
-        target = out_dir / relative
-        if target.parent not in ready:
-            _refuse_links_out(out_dir, target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            ready.add(target.parent)
-        data = text.encode("utf-8")
-        if _holds(target, data):
-            report.unchanged += 1
-            continue
-        if tracked and target.resolve() in tracked:
-            raise WriterError(f"{target} is tracked by git; the generator will not overwrite it")
-        _atomic_write(target, data)
-        report.written.append(relative)
-    # rglob does not descend into linked folders; a stale link is removed, never its target.
-    for existing in sorted(out_dir.rglob("*")):
-        relative = existing.relative_to(out_dir).as_posix()
-        stale = existing.is_symlink() or existing.is_file()
-        if stale and relative not in wanted and relative != MARKER:
-            if existing.resolve() in tracked:
+    wanted = sorted((_safe_relative(path), text) for path, text in pages.items())
+    for folder in sorted({(out_dir / relative).parent for relative, _ in wanted}):
+        _refuse_links_out(out_dir, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+    changed = map_in_forks(partial(_write_if_changed, out_dir, tracked), wanted)
+    written = [relative for (relative, _), wrote in zip(wanted, changed, strict=True) if wrote]
+    return WriteReport(
+        written=written,
+        removed=_remove_stale(out_dir, {relative for relative, _ in wanted}, tracked),
+        unchanged=len(wanted) - len(written),
+    )
+
+
+def _write_if_changed(out_dir: Path, tracked: set[Path], page: tuple[str, str]) -> bool:
+    """Write one page unless the file already holds it; whether it was written."""
+    relative, text = page
+    target = out_dir / relative
+    data = text.encode("utf-8")
+    if _holds(target, data):
+        return False
+    if tracked and target.resolve() in tracked:
+        raise WriterError(f"{target} is tracked by git; the generator will not overwrite it")
+    _atomic_write(target, data)
+    return True
+
+
+def _remove_stale(out_dir: Path, wanted: set[str], tracked: set[Path]) -> list[str]:
+    """Delete files no page wants (never a tracked one), then the folders left empty.
+
+    ``os.walk`` does not descend into linked folders: a stale link is removed, never its
+    target.
+    """
+    removed: list[str] = []
+    for folder, subfolders, files in os.walk(out_dir, topdown=False):
+        base = Path(folder)
+        prefix = base.relative_to(out_dir).as_posix() + "/" if base != out_dir else ""
+        links = [name for name in subfolders if (base / name).is_symlink()]
+        for name in files + links:
+            relative = prefix + name
+            if relative in wanted or relative == MARKER or (base / name).resolve() in tracked:
                 continue
-            existing.unlink()
-            report.removed.append(relative)
-    folders = (p for p in out_dir.rglob("*") if p.is_dir() and not p.is_symlink())
-    for folder in sorted(folders, reverse=True):
-        if not any(folder.iterdir()):
-            folder.rmdir()
-    return report
+            (base / name).unlink()
+            removed.append(relative)
+        if base != out_dir and not any(base.iterdir()):
+            base.rmdir()
+    return sorted(removed)
 
 
 def _claim(out_dir: Path) -> None:
@@ -91,10 +113,10 @@ def _safe_relative(path: str) -> str:
     return pure.as_posix()
 
 
-def _refuse_links_out(out_dir: Path, target: Path) -> None:
+def _refuse_links_out(out_dir: Path, folder: Path) -> None:
     """A linked folder inside the output folder must not carry a write somewhere else."""
-    if not target.parent.resolve().is_relative_to(out_dir.resolve()):
-        raise WriterError(f"{target.parent} leads outside {out_dir} through a symbolic link")
+    if not folder.resolve().is_relative_to(out_dir.resolve()):
+        raise WriterError(f"{folder} leads outside {out_dir} through a symbolic link")
 
 
 def _holds(target: Path, data: bytes) -> bool:

@@ -7,10 +7,18 @@ from pathlib import Path
 
 import pytest
 
+from generator import forks
 from generator.cli import main
 from generator.writer import MARKER, WriterError, write_pages
 
 OUTPUT = Path("docs") / "playbooks"
+
+
+@pytest.fixture(autouse=True, params=[1, 2], ids=["in turn", "in two processes"])
+def workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Every rule holds whether the files are written by one process or shared out."""
+    monkeypatch.setattr(forks, "worker_count", lambda items: request.param)
+    return int(request.param)
 
 
 def test_only_changed_files_are_rewritten(tmp_path):
