@@ -1,5 +1,5 @@
 """Allow ``python -m generator`` as an alias of the ``playbooks`` console script."""
 
-from generator.cli import main
+from generator.cli import run
 
-raise SystemExit(main())
+run()

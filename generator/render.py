@@ -18,7 +18,6 @@ from generator.cache import PageMemo
 from generator.corpus import Corpus
 from generator.crossrefs import build_crossrefs
 from generator.exports import checklist_markdown
-from generator.forks import map_in_forks
 from generator.model import (
     AUDIENCES,
     CAUSE_KINDS,
@@ -89,13 +88,15 @@ def _shared_environment() -> Environment:
     return env
 
 
-def render_site(
+def site_jobs(
     corpus: Corpus, env: Environment | None = None, memo: PageMemo | None = None
-) -> dict[str, str]:
-    """Every generated file of the site, keyed by its path inside the output folder: the
-    Markdown pages, and the checklists as take-away Markdown (``.txt``, see ``layout``).
+) -> list[Job]:
+    """The work of rendering every generated file: the Markdown pages, and the checklists as
+    take-away Markdown (``.txt``, see ``layout``). One job per page, or per playbook for the
+    files a playbook makes; jobs are independent, so they can run in any process.
 
-    With a ``memo``, a playbook equal to the one rendered last time keeps its files.
+    With a ``memo``, a playbook equal to the one rendered last time keeps its files; the
+    jobs must then run in this process, or what they add to the memo is lost.
     """
     env = env or _shared_environment()
     refs = build_crossrefs(corpus)
@@ -147,14 +148,6 @@ def render_site(
         page(layout.binder_page(audience), "binder.md.j2", audience=audience)
         for audience in AUDIENCES
     ]
-    # A memo lives in this process: what a forked worker added to it would be lost.
-    pages: dict[str, str] = {}
-    for made in map_in_forks(_run, jobs, workers=1 if memo is not None else None):
-        pages.update(made)
     if memo is not None:
         memo.keep_only(playbook.id for playbook in corpus.playbooks)
-    return pages
-
-
-def _run(job: Job) -> dict[str, str]:
-    return job()
+    return jobs

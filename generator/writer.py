@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path, PurePosixPath
@@ -34,32 +35,42 @@ class WriteReport:
     unchanged: int = 0
 
 
-def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
-    """Make ``out_dir`` hold exactly ``pages``; rewrite only what differs.
+def write_site(
+    out_dir: Path, jobs: Sequence[Callable[[], dict[str, str]]], workers: int | None = None
+) -> WriteReport:
+    """Run ``jobs``, each making some pages, and make ``out_dir`` hold exactly what they made;
+    rewrite only what differs.
 
-    Comparing and writing thousands of files is spread over the cores (:mod:`forks`); the
-    folders are made first, each once, so no two workers race to make one.
+    Jobs are shared over the cores (:mod:`forks`; ``workers`` as there), and each process
+    writes the pages it made, so no page travels between processes.
     """
     _claim(out_dir)
     tracked = _tracked_files(out_dir)
-    wanted = sorted((_safe_relative(path), text) for path, text in pages.items())
-    for folder in sorted({(out_dir / relative).parent for relative, _ in wanted}):
-        _refuse_links_out(out_dir, folder)
-        folder.mkdir(parents=True, exist_ok=True)
-    changed = map_in_forks(partial(_write_if_changed, out_dir, tracked), wanted)
-    written = [relative for (relative, _), wrote in zip(wanted, changed, strict=True) if wrote]
+    made = map_in_forks(partial(_make_and_write, out_dir, tracked), jobs, workers)
+    outcomes = {relative: wrote for one_job in made for relative, wrote in one_job.items()}
+    written = sorted(relative for relative, wrote in outcomes.items() if wrote)
     return WriteReport(
         written=written,
-        removed=_remove_stale(out_dir, {relative for relative, _ in wanted}, tracked),
-        unchanged=len(wanted) - len(written),
+        removed=_remove_stale(out_dir, set(outcomes), tracked),
+        unchanged=len(outcomes) - len(written),
     )
 
 
-def _write_if_changed(out_dir: Path, tracked: set[Path], page: tuple[str, str]) -> bool:
-    """Write one page unless the file already holds it; whether it was written."""
-    relative, text = page
-    target = out_dir / relative
-    data = text.encode("utf-8")
+def _make_and_write(
+    out_dir: Path, tracked: set[Path], job: Callable[[], dict[str, str]]
+) -> dict[str, bool]:
+    """Run one job and write its pages: for each, whether it was written (or unchanged)."""
+    pages = sorted((_safe_relative(path), text) for path, text in job().items())
+    for folder in sorted({(out_dir / relative).parent for relative, _ in pages}):
+        _refuse_links_out(out_dir, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+    return {
+        relative: _write_if_changed(out_dir / relative, text.encode("utf-8"), tracked)
+        for relative, text in pages
+    }
+
+
+def _write_if_changed(target: Path, data: bytes, tracked: set[Path]) -> bool:
     if _holds(target, data):
         return False
     if tracked and target.resolve() in tracked:

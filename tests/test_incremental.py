@@ -14,7 +14,8 @@ from generator.cache import GenerateCache, PageMemo
 from generator.cli import generate, main
 from generator.corpus import load_corpus, playbook_files
 from generator.project import Project
-from generator.render import make_environment, render_site
+from generator.render import make_environment
+from tests.support import render_site
 
 ORIGINAL = "cloud-region-outage"
 

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 from generator import layout
 from generator.corpus import load_corpus
 from generator.model import Cause
-from generator.render import render_site
 from generator.riskmatrix import risk_matrix_svg
 from tests.htmlquery import find_all
+from tests.support import render_site
 from tests.test_render import corpus_with
 from tests.test_site import real_corpus
 

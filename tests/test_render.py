@@ -9,8 +9,8 @@ from jinja2 import DictLoader, UndefinedError
 
 from generator import layout
 from generator.corpus import load_corpus
-from generator.render import make_environment, render_site
-from tests.support import FIXTURES
+from generator.render import make_environment
+from tests.support import FIXTURES, render_site
 
 
 def corpus_with(tmp_path, replacements: dict[str, str] | None = None):

@@ -7,9 +7,9 @@ import xml.etree.ElementTree as ET
 
 from generator import layout
 from generator.crossrefs import build_crossrefs
-from generator.render import render_site
 from generator.structured import faq_json_ld
 from tests.htmlquery import find_all
+from tests.support import render_site
 from tests.test_site import real_corpus
 
 

@@ -9,7 +9,8 @@ import pytest
 
 from generator import forks
 from generator.cli import main
-from generator.writer import MARKER, WriterError, write_pages
+from generator.writer import MARKER, WriterError
+from tests.support import write_pages
 
 OUTPUT = Path("docs") / "playbooks"
 
