@@ -3,25 +3,27 @@
 Reading and rendering cost the same for every playbook and share nothing, so a thousand
 playbooks split over two cores take about half the time (benchmarks/README.md). Workers are
 forked, not spawned: a child starts with the parent's imports, templates and corpus already
-in memory, so only results travel back, pickled through a pipe. Where forking is unsafe or
+in memory, so only results travel, pickled through a pipe, batch by batch as they are done;
+the parent, which works too, reads them between its own batches. Where forking is unsafe or
 unavailable (no ``os.fork``, other threads running, one core) or not worth it (a few items),
 the work runs in this process.
 
 A child never returns into its parent's code: it always ends in ``os._exit``. If the parent
-is interrupted, it kills and reaps every child before the interrupt goes on, so an
-interrupted build leaves no process behind.
+is interrupted, or a child fails, the parent kills and reaps every child before the
+exception goes on, so no process is left behind.
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import select
 import signal
 import struct
 import threading
 import traceback
-from collections.abc import Callable, Iterable, Sequence
-from typing import BinaryIO, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, BinaryIO, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -31,6 +33,7 @@ ITEMS_PER_WORKER = 64
 
 TOKEN = struct.Struct("=I")
 MAX_TOKENS = 4096 // TOKEN.size
+LENGTH = struct.Struct("=Q")
 
 
 class WorkerFailed(RuntimeError):
@@ -68,29 +71,26 @@ def map_in_forks(
     batch = -(-len(items) // MAX_TOKENS)
     tokens = _token_pipe(range(0, len(items), batch))
 
-    def work() -> list[tuple[int, R]]:
-        done: list[tuple[int, R]] = []
+    def batches() -> Iterator[list[tuple[int, R]]]:
         while token := os.read(tokens, TOKEN.size):  # empty once every token is taken
             (start,) = TOKEN.unpack(token)
             stop = min(start + batch, len(items))
-            done += [(index, function(items[index])) for index in range(start, stop)]
-        return done
+            yield [(index, function(items[index])) for index in range(start, stop)]
 
-    children: list[tuple[int, BinaryIO]] = []
-    collected: set[int] = set()
+    results: dict[int, R] = {}
+    children: list[_Child] = []
     try:
-        children += [_fork(work) for _ in range(count - 1)]
-        results = dict(work())
-        for pid, pipe in children:
-            results.update(_collect(pid, pipe))
-            collected.add(pid)
+        children += [_Child.fork(batches) for _ in range(count - 1)]
+        for done in batches():
+            results.update(done)
+            for child in children:
+                results.update(child.receive(wait=False))
+        for child in children:
+            results.update(child.receive(wait=True))
     finally:
         os.close(tokens)
-        for pid, pipe in children:
-            pipe.close()
-            if pid not in collected:
-                os.kill(pid, signal.SIGKILL)  # still busy: this process was interrupted
-            os.waitpid(pid, 0)
+        for child in children:
+            child.reap()
     return [results[index] for index in range(len(items))]
 
 
@@ -108,46 +108,99 @@ def _token_pipe(starts: Iterable[int]) -> int:
     return read_end
 
 
-def _fork(work: Callable[[], object]) -> tuple[int, BinaryIO]:
-    """A child that does ``work`` and pickles the outcome into a pipe."""
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        code = 1
+class _Child:
+    """A forked worker, seen from the parent: its pid and the pipe its results come by.
+
+    Messages are pickled ``(kind, value)`` pairs, each after its length: ``("ok", results)``
+    for each batch, then ``("done", None)``; or ``("raised", exception)``.
+    """
+
+    def __init__(self, pid: int, pipe: int) -> None:
+        self.pid, self.pipe = pid, pipe
+        self.pending = bytearray()
+        self.finished = False
+        self.poller = select.poll()  # unlike select(), no limit on descriptor numbers
+        self.poller.register(pipe, select.POLLIN)
+
+    @classmethod
+    def fork(cls, batches: Callable[[], Iterable[object]]) -> _Child:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as pipe:
+                    code = _send_all(pipe, batches)
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        return cls(pid, read_end)
+
+    def receive(self, wait: bool) -> list[tuple[int, Any]]:
+        """The results that have arrived; with ``wait``, every one until the child is done."""
+        received: list[tuple[int, Any]] = []
+        while not self.finished and (wait or self.poller.poll(0)):
+            chunk = os.read(self.pipe, 1 << 20)
+            if not chunk:
+                raise WorkerFailed(f"worker process {self.pid} ended without a result")
+            self.pending += chunk
+            for kind, value in self._messages():
+                if kind == "raised":
+                    raise value
+                if kind == "done":
+                    self.finished = True
+                else:
+                    received += value
+        return received
+
+    def _messages(self) -> Iterator[tuple[str, Any]]:
+        while len(self.pending) >= LENGTH.size:
+            (size,) = LENGTH.unpack_from(self.pending)
+            end = LENGTH.size + size
+            if len(self.pending) < end:
+                return
+            message = pickle.loads(bytes(self.pending[LENGTH.size : end]))
+            del self.pending[:end]
+            yield message
+
+    def reap(self) -> None:
+        """Wait for the child; one not done (this process was interrupted, or it failed) is
+        killed first."""
+        os.close(self.pipe)
+        if not self.finished:
+            os.kill(self.pid, signal.SIGKILL)
+        os.waitpid(self.pid, 0)
+
+
+def _send_all(pipe: BinaryIO, batches: Callable[[], Iterable[object]]) -> int:
+    """In the child: send each batch's results as soon as they are done; the exit code."""
+    try:
         try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                code = _send(pipe, work)
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    return pid, os.fdopen(read_end, "rb")
-
-
-def _send(pipe: BinaryIO, work: Callable[[], object]) -> int:
-    """Pickle ``("ok", result)`` or ``("raised", exception)`` into the pipe; the exit code."""
-    try:
-        outcome: tuple[str, object] = ("ok", work())
-    except BaseException as error:  # everything goes back to the parent
-        outcome = ("raised", error)
-    try:
-        data = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception as error:  # a result or an exception that does not pickle
-        failure = outcome[1] if outcome[0] == "raised" else error
-        details = "".join(traceback.format_exception(failure))  # type: ignore[arg-type]
-        data = pickle.dumps(("raised", WorkerFailed(f"a worker process failed:\n{details}")))
-    try:
-        pipe.write(data)
+            for done in batches():
+                if not _send(pipe, ("ok", done)):
+                    return 1
+            _send(pipe, ("done", None))
+        except BaseException as error:  # everything goes back to the parent
+            _send(pipe, ("raised", error))
+            return 1
     except BrokenPipeError:
         return 1  # the parent stopped listening: it was interrupted
     return 0
 
 
-def _collect(pid: int, pipe: BinaryIO) -> list[tuple[int, R]]:
+def _send(pipe: BinaryIO, message: tuple[str, object]) -> bool:
+    """Write one message; whether it went as it was, not as a failure to pickle it."""
     try:
-        kind, value = pickle.load(pipe)
-    except EOFError:
-        raise WorkerFailed(f"worker process {pid} ended without a result") from None
-    if kind == "raised":
-        raise value
-    return value  # type: ignore[no-any-return]
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:  # a result or an exception that does not pickle
+        failure = message[1] if message[0] == "raised" else error
+        details = "".join(traceback.format_exception(failure))  # type: ignore[arg-type]
+        data = pickle.dumps(("raised", WorkerFailed(f"a worker process failed:\n{details}")))
+        pipe.write(LENGTH.pack(len(data)) + data)
+        pipe.flush()
+        return False
+    pipe.write(LENGTH.pack(len(data)))
+    pipe.write(data)
+    pipe.flush()
+    return True

@@ -7,11 +7,14 @@ already made it safe for the exact place it lands.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from functools import cache, partial
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
+from markupsafe import Markup
 
 from generator import escaping, layout
 from generator.cache import PageMemo
@@ -27,6 +30,7 @@ from generator.model import (
     SOURCE_KINDS,
     STAKEHOLDERS,
     Playbook,
+    Source,
 )
 from generator.riskmatrix import risk_matrix_svg
 from generator.structured import faq_json_ld
@@ -83,9 +87,43 @@ def _shared_environment() -> Environment:
     """Compiling the templates takes longer than rendering a small site: do it once, and
     before any worker is forked, so that no worker compiles them again."""
     env = make_environment()
+    env.bytecode_cache = _bytecode_cache()
     for name in env.list_templates():
         env.get_template(name)
     return env
+
+
+class _BestEffortBytecodeCache(FileSystemBytecodeCache):
+    """Templates compiled by an earlier run, in Jinja's private folder under the system's
+    temporary folder (0.06 s saved a run). A cache that cannot be written only makes the
+    next run slower."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    try:
+        return _BestEffortBytecodeCache()
+    except (OSError, RuntimeError):  # no temporary folder only this user can write to
+        return None
+
+
+def citation(sources: dict[str, Source], ids: Sequence[str]) -> Markup:
+    """The "Sources:" line under a cause, impact, mitigation, answer or incident.
+
+    Written in Python rather than as a Jinja macro: pages call it about sixteen times each,
+    and at 1,000 playbooks the macro calls alone took 0.11 s of CPU.
+    """
+    if not ids:
+        return Markup("")
+    links = " · ".join(
+        f"[{escaping.inline(source.title)}]({escaping.url(source.url)})"
+        f" ({escaping.inline(source.publisher)})"
+        for source in (sources[source_id] for source_id in ids)
+    )
+    return Markup(f"Sources: {links}\n{{: .cite }}\n")
 
 
 def site_jobs(
@@ -100,13 +138,14 @@ def site_jobs(
     """
     env = env or _shared_environment()
     refs = build_crossrefs(corpus)
+    cite = partial(citation, refs.sources)
 
     def render(path: str, template: str, **context: Any) -> str:
         href: Callable[..., str] = lambda target, anchor=None: escaping.url(  # noqa: E731
             layout.relative_link(path, target, anchor)
         )
         return env.get_template(template).render(
-            refs=refs, corpus=corpus, page_path=path, href=href, **context
+            refs=refs, corpus=corpus, page_path=path, href=href, cite=cite, **context
         )
 
     def page(path: str, template: str, **context: Any) -> Job:

@@ -21,14 +21,14 @@ from tests.test_incremental import add_copy
 def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """The process ids of the workers forked from here on."""
     pids: list[int] = []
-    real_fork = forks._fork
+    real_fork = forks._Child.fork
 
-    def recording(*args):  # type: ignore[no-untyped-def]
-        pid, pipe = real_fork(*args)
-        pids.append(pid)
-        return pid, pipe
+    def recording(batches):  # type: ignore[no-untyped-def]
+        child = real_fork(batches)
+        pids.append(child.pid)
+        return child
 
-    monkeypatch.setattr(forks, "_fork", recording)
+    monkeypatch.setattr(forks._Child, "fork", recording)
     return pids
 
 
