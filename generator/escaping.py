@@ -66,6 +66,8 @@ def prose(text: str) -> Markup:
 def _prose_line(line: str) -> str:
     if _RULE_LINE.match(line):
         return str(inline(line))
+    if "`" not in line and "](" not in line and "[TOC]" not in line and "?" not in line:
+        return line.translate(_PROSE_ENTITIES)  # most lines: nothing to hold or to neutralise
     held: dict[str, list[str]] = {"C": [], "L": []}
 
     def hold(kind: str, markup: str) -> str:
