@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 from yaml import events
@@ -56,13 +57,35 @@ Loc = tuple[str | int, ...]
 Position = tuple[int, int]
 
 
-@dataclass
 class SourceMap:
-    """Where each key and value of a document stands, addressed like pydantic's error locs."""
+    """Where each key and value of a document stands, addressed like pydantic's error locs.
 
-    path: str
-    keys: dict[Loc, Position] = field(default_factory=dict)
-    values: dict[Loc, Position] = field(default_factory=dict)
+    Positions are needed only to report a problem, and recording one for every value took a
+    fifth of the time to read a playbook. So a map made with ``locate`` is filled when it is
+    first asked, by reading the text again with :class:`_LocatingBuilder`.
+    """
+
+    def __init__(self, path: str, locate: Callable[[], SourceMap] | None = None) -> None:
+        self.path = path
+        self._keys: dict[Loc, Position] = {}
+        self._values: dict[Loc, Position] = {}
+        self._locate = locate
+
+    @property
+    def keys(self) -> dict[Loc, Position]:
+        self._fill()
+        return self._keys
+
+    @property
+    def values(self) -> dict[Loc, Position]:
+        self._fill()
+        return self._values
+
+    def _fill(self) -> None:
+        if self._locate is not None:
+            locate, self._locate = self._locate, None
+            located = locate()
+            self._keys, self._values = located.keys, located.values
 
     def position(self, loc: Loc, *, at_key: bool = False) -> Position:
         """The nearest known position: the key itself if asked, else its value or a parent."""
@@ -140,7 +163,14 @@ def parse_yaml(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Prob
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         return None, [_encoding_problem(error, display, raw)]
-    builder = _Builder(display)
+    try:
+        return _build(_Builder(display), text)
+    except _NeedsPositions:
+        return _build(_LocatingBuilder(display), text)
+
+
+def _build(builder: _Builder, text: str) -> tuple[YamlDocument | None, list[Problem]]:
+    display = builder.display
     try:
         for event in yaml.parse(text, Loader=_PARSER):
             builder.feed(event)
@@ -155,7 +185,7 @@ def parse_yaml(raw: bytes, display: str) -> tuple[YamlDocument | None, list[Prob
     if builder.documents == 0 or builder.root is None:
         first = "a playbook starts with `id:` and `title:`"
         return None, [Problem(display, 1, 1, f"the file is empty; {first}"), *builder.problems]
-    return YamlDocument(builder.root, builder.source), builder.problems
+    return YamlDocument(builder.root, builder.source_map(text)), builder.problems
 
 
 def _too_large(size: int) -> str:
@@ -204,17 +234,22 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str, text: str) -> Pro
 @dataclass
 class _Frame:
     container: dict[str, Any] | list[Any]
-    loc: Loc
+    loc: Loc = ()
     key: str | None = None
     skip_value: bool = False
 
 
+class _NeedsPositions(Exception):
+    """A duplicate key: its message names the first one's line, which only
+    :class:`_LocatingBuilder` knows."""
+
+
 class _Builder:
-    """Turns a stream of parser events into data and a :class:`SourceMap`."""
+    """Turns a stream of parser events into data, leaving positions for later (see
+    :class:`SourceMap`)."""
 
     def __init__(self, display: str) -> None:
         self.display = display
-        self.source = SourceMap(display)
         self.problems: list[Problem] = []
         self.root: Any = None
         self.documents = 0
@@ -253,48 +288,31 @@ class _Builder:
     def _alias(self, event: events.AliasEvent) -> None:
         self._abort(event, "aliases (*name) are not supported; write the value out in full")
 
+    def source_map(self, text: str) -> SourceMap:
+        return SourceMap(self.display, locate=partial(_locate, text, self.display))
+
     def _place(self, value: Any, event: events.NodeEvent) -> Loc:
         """Put ``value`` where the parser is now: the root, a list item, a key or a value."""
-        position = _position(event)
         if not self._stack:
             self.root = value
-            self.source.values[()] = position
             return ()
         frame = self._stack[-1]
-        if isinstance(frame.container, list):
-            loc = (*frame.loc, len(frame.container))
-            frame.container.append(value)
-            self.source.values[loc] = position
-            return loc
-        if frame.key is None:
-            return self._place_key(frame, value, event)
-        loc = (*frame.loc, frame.key)
-        if not frame.skip_value:
-            frame.container[frame.key] = value
-            self.source.values[loc] = position
-        frame.key, frame.skip_value = None, False
-        return loc
+        container = frame.container
+        if isinstance(container, list):
+            container.append(value)
+        elif frame.key is None:
+            frame.key = self._key(event)
+            if frame.key in container:
+                raise _NeedsPositions
+        else:
+            container[frame.key] = value
+            frame.key = None
+        return ()
 
-    def _place_key(self, frame: _Frame, value: Any, event: events.NodeEvent) -> Loc:
+    def _key(self, event: events.NodeEvent) -> str:
         if not isinstance(event, events.ScalarEvent):
             self._abort(event, "a key must be a plain word, not a list or a mapping")
-        key = event.value
-        loc = (*frame.loc, key)
-        assert isinstance(frame.container, dict)
-        if key in frame.container:
-            first_line = self.source.keys[loc][0]
-            self.problems.append(
-                Problem(
-                    self.display,
-                    *_position(event),
-                    f"duplicate key '{key}' (first defined at line {first_line}); keep one of them",
-                )
-            )
-            frame.skip_value = True
-        else:
-            self.source.keys[loc] = _position(event)
-        frame.key = key
-        return loc
+        return event.value
 
     def _scalar(self, event: events.ScalarEvent) -> Any:
         if event.tag is None and _plainly_text(event):
@@ -321,8 +339,66 @@ class _Builder:
         if event.anchor is not None:
             self._abort(event, f"anchors (&{event.anchor}) are not supported; write values out")
 
-    def _abort(self, event: events.Event, message: str) -> None:
+    def _abort(self, event: events.Event, message: str) -> NoReturn:
         raise _Abort(Problem(self.display, *_position(event), message))
+
+
+class _LocatingBuilder(_Builder):
+    """Also records where each key and value stands; reports duplicate keys."""
+
+    def __init__(self, display: str) -> None:
+        super().__init__(display)
+        self.source = SourceMap(display)
+
+    def source_map(self, text: str) -> SourceMap:
+        return self.source
+
+    def _place(self, value: Any, event: events.NodeEvent) -> Loc:
+        """Put ``value`` where the parser is now: the root, a list item, a key or a value."""
+        position = _position(event)
+        if not self._stack:
+            self.root = value
+            self.source._values[()] = position
+            return ()
+        frame = self._stack[-1]
+        if isinstance(frame.container, list):
+            loc = (*frame.loc, len(frame.container))
+            frame.container.append(value)
+            self.source._values[loc] = position
+            return loc
+        if frame.key is None:
+            return self._place_key(frame, value, event)
+        loc = (*frame.loc, frame.key)
+        if not frame.skip_value:
+            frame.container[frame.key] = value
+            self.source._values[loc] = position
+        frame.key, frame.skip_value = None, False
+        return loc
+
+    def _place_key(self, frame: _Frame, value: Any, event: events.NodeEvent) -> Loc:
+        key = self._key(event)
+        loc = (*frame.loc, key)
+        assert isinstance(frame.container, dict)
+        if key in frame.container:
+            first_line = self.source._keys[loc][0]
+            self.problems.append(
+                Problem(
+                    self.display,
+                    *_position(event),
+                    f"duplicate key '{key}' (first defined at line {first_line}); keep one of them",
+                )
+            )
+            frame.skip_value = True
+        else:
+            self.source._keys[loc] = _position(event)
+        frame.key = key
+        return loc
+
+
+def _locate(text: str, display: str) -> SourceMap:
+    """The positions of a text that has already been read once without them."""
+    document, _ = _build(_LocatingBuilder(display), text)
+    return document.source if document else SourceMap(display)
 
 
 _HANDLERS: dict[type[events.Event], Callable[[_Builder, Any], None]] = {
