@@ -81,11 +81,12 @@ def load_valid(
     style: str = "text",
     extra: Sequence[Problem] = (),
     cache: GenerateCache | None = None,
+    workers: int | None = None,
 ) -> Corpus:
     """The corpus, having printed every problem (``extra`` too); raises :class:`Failure` on
-    any error."""
+    any error. ``workers``: processes to read with (``None``: as many as are worth it)."""
     memo = cache.parsed if cache else None
-    corpus, problems = load_corpus(project.playbooks_dir, project.root, memo)
+    corpus, problems = load_corpus(project.playbooks_dir, project.root, memo, workers)
     problems += extra
     if problems:
         print(format_problems(problems, style), file=sys.stderr)  # type: ignore[arg-type]
@@ -95,20 +96,28 @@ def load_valid(
     return corpus
 
 
-def generate(project: Project, cache: GenerateCache | None = None) -> str:
+def generate(
+    project: Project, cache: GenerateCache | None = None, workers: int | None = None
+) -> str:
     """Validate and write the Markdown; returns a one-line summary.
 
     A ``cache`` kept between calls (the live preview) spares unchanged playbooks.
     """
-    return write_generated(project, load_valid(project, cache=cache), cache)
+    corpus = load_valid(project, cache=cache, workers=workers)
+    return write_generated(project, corpus, cache, workers)
 
 
-def write_generated(project: Project, corpus: Corpus, cache: GenerateCache | None = None) -> str:
+def write_generated(
+    project: Project,
+    corpus: Corpus,
+    cache: GenerateCache | None = None,
+    workers: int | None = None,
+) -> str:
     """Write a valid corpus's pages; returns a one-line summary."""
     jobs = site_jobs(corpus, memo=cache.pages if cache else None)
     try:
         # A memo lives in this process: what a forked worker added to it would be lost.
-        report = write_site(project.output_dir, jobs, workers=1 if cache else None)
+        report = write_site(project.output_dir, jobs, workers=1 if cache else workers)
     except (WriterError, OSError) as error:
         raise Failure(str(error), USAGE) from error
     return (
@@ -124,7 +133,7 @@ def _validate(project: Project, args: argparse.Namespace) -> int:
             extra += check_id_stability(project.root, project.playbooks_dir, args.base)
         except BaseUnavailable as error:
             raise Failure(str(error), USAGE) from error
-    corpus = load_valid(project, args.format, extra)
+    corpus = load_valid(project, args.format, extra, workers=args.jobs)
     stable = f"; ids stable since {args.base}" if args.base else ""
     print(f"{len(corpus.playbooks)} playbooks valid{stable}")
     return OK
@@ -168,7 +177,7 @@ def _schema(project: Project, args: argparse.Namespace) -> int:
 
 def _generate(project: Project, args: argparse.Namespace) -> int:
     with project_lock(project):
-        print(generate(project))
+        print(generate(project, workers=args.jobs))
     return OK
 
 
@@ -176,8 +185,8 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     site_dir = args.site_dir or project.root / "site"
     try:
         with project_lock(project):
-            corpus = load_valid(project)
-            print(write_generated(project, corpus))
+            corpus = load_valid(project, workers=args.jobs)
+            print(write_generated(project, corpus, workers=args.jobs))
             publish(project, corpus, site_dir, args.engine, offline=args.offline)
     except BuildFailed as error:
         print("\n".join(error.details), file=sys.stderr)
@@ -203,6 +212,22 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
     return serve(project, args.port, regenerate)
 
 
+def _add_jobs(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--jobs",
+        type=_positive_count,
+        metavar="N",
+        help="processes to read and render with (default: one per core for large corpora; "
+        "1 keeps everything in one process, as a profiler needs)",
+    )
+
+
+def _positive_count(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, not {text!r}")
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="playbooks", description="Validate outage playbooks and build the site."
@@ -219,6 +244,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="GIT_REF",
         help="also flag checklist ids removed or renamed since this git ref (readers' ticks)",
     )
+    _add_jobs(validate)
     validate.set_defaults(handler=_validate)
 
     new = commands.add_parser("new", help="create playbooks/ID.yml, ready to fill in")
@@ -231,7 +257,9 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--check", action="store_true", help="only check they are up to date")
     schema.set_defaults(handler=_schema)
 
-    commands.add_parser("generate", help="write the Markdown pages").set_defaults(handler=_generate)
+    generate = commands.add_parser("generate", help="write the Markdown pages")
+    _add_jobs(generate)
+    generate.set_defaults(handler=_generate)
 
     build = commands.add_parser("build", help="validate, generate and build the site")
     build.add_argument("--site-dir", type=Path, help="output folder (default: site/)")
@@ -241,6 +269,7 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="build the copy that readers open from file:// with no network",
     )
+    _add_jobs(build)
     build.set_defaults(handler=_build)
 
     serve = commands.add_parser("serve", help="live preview on 127.0.0.1")

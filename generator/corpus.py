@@ -35,13 +35,16 @@ Parsed = tuple[LoadedPlaybook | None, list[Problem]]
 
 
 def load_corpus(
-    playbooks_dir: Path, root: Path, memo: FileMemo[Parsed] | None = None
+    playbooks_dir: Path,
+    root: Path,
+    memo: FileMemo[Parsed] | None = None,
+    workers: int | None = None,
 ) -> tuple[Corpus | None, list[Problem]]:
     """All problems in one pass; a corpus only when there is no error at all.
 
     With a ``memo``, files unchanged since an earlier call are not parsed again; their
     references to the catalog are checked again all the same, since the catalog may have
-    changed.
+    changed. ``workers``: processes to read with (see :mod:`forks`).
     """
     problems: list[Problem] = []
     catalog_path = playbooks_dir / CATALOG_FILE
@@ -54,7 +57,7 @@ def load_corpus(
         return (loaded.playbook if loaded else None), file_problems  # positions stay behind
 
     # A memo lives in this process: what a forked worker added to it would be lost.
-    results = map_in_forks(load, paths, workers=1 if memo is not None else None)
+    results = map_in_forks(load, paths, workers=1 if memo is not None else workers)
     if memo is not None:
         memo.keep_only(paths)
     playbooks = tuple(playbook for playbook, _ in results if playbook is not None)

@@ -154,30 +154,38 @@ def tree(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in files}
 
 
-def test_a_shared_out_generate_writes_what_one_process_writes(project, monkeypatch, children):
+def test_a_shared_out_generate_writes_what_one_process_writes(project, children):
     for number in range(5):
         add_copy(project, f"copy-{number}")
     output = project / "docs" / "playbooks"
     results = {}
-    for workers in (1, 3):
-        monkeypatch.setattr(forks, "worker_count", lambda items, workers=workers: workers)
-        assert main(["--project", str(project), "generate"]) == 0
-        results[workers] = tree(output)
-        (project / "docs" / "playbooks" / "faq.md").unlink()  # the next run must write again
+    for jobs in ("1", "3"):
+        assert main(["--project", str(project), "generate", "--jobs", jobs]) == 0
+        results[jobs] = tree(output)
+        (output / "faq.md").unlink()  # the next run must write again
+        if jobs == "1":
+            assert children == []
     assert len(children) == 2 * 2 and all_gone(children)  # two to read, two to render and write
-    assert results[1] == results[3]
-    assert len(results[1]) > 14 * 5
+    assert results["1"] == results["3"]
+    assert len(results["1"]) > 14 * 5
 
 
-def test_problems_from_workers_are_reported_in_file_order(project, monkeypatch, capsys, children):
+def test_problems_from_workers_are_reported_in_file_order(project, capsys, children):
     for number in range(4):
         broken = add_copy(project, f"broken-{number}")
         broken.write_text(broken.read_text().replace("\ntitle:", "\ntitel:", 1))
     reports = {}
-    for workers in (1, 2):
-        monkeypatch.setattr(forks, "worker_count", lambda items, workers=workers: workers)
-        assert main(["--project", str(project), "validate"]) == 1
-        reports[workers] = capsys.readouterr().err
-    assert children and reports[1] == reports[2]
-    named = [line.split(":")[0] for line in reports[1].splitlines() if "broken-" in line]
+    for jobs in ("1", "2"):
+        assert main(["--project", str(project), "validate", "--jobs", jobs]) == 1
+        reports[jobs] = capsys.readouterr().err
+    assert children and reports["1"] == reports["2"]
+    named = [line.split(":")[0] for line in reports["1"].splitlines() if "broken-" in line]
     assert named == sorted(named) and len(set(named)) == 4
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1", "two"])
+def test_jobs_must_be_a_whole_number_of_one_or_more(project, capsys, jobs):
+    with pytest.raises(SystemExit) as stop:
+        main(["--project", str(project), "build", "--jobs", jobs])
+    assert stop.value.code == 2
+    assert "--jobs: expected a whole number of 1 or more" in capsys.readouterr().err
