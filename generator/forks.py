@@ -32,8 +32,10 @@ ITEMS_PER_WORKER = 64
 """Below this many items per extra process, forking costs more than it saves."""
 
 TOKEN = struct.Struct("=I")
+"""A batch's first item index, as a token in the pipe that workers take batches from."""
 MAX_TOKENS = 4096 // TOKEN.size
 LENGTH = struct.Struct("=Q")
+"""The size of the pickled message that follows it in a child's result pipe."""
 
 
 class WorkerFailed(RuntimeError):
@@ -191,16 +193,15 @@ def _send_all(pipe: BinaryIO, batches: Callable[[], Iterable[object]]) -> int:
 
 def _send(pipe: BinaryIO, message: tuple[str, object]) -> bool:
     """Write one message; whether it went as it was, not as a failure to pickle it."""
+    as_it_was = True
     try:
         data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as error:  # a result or an exception that does not pickle
         failure = message[1] if message[0] == "raised" else error
         details = "".join(traceback.format_exception(failure))  # type: ignore[arg-type]
         data = pickle.dumps(("raised", WorkerFailed(f"a worker process failed:\n{details}")))
-        pipe.write(LENGTH.pack(len(data)) + data)
-        pipe.flush()
-        return False
+        as_it_was = False
     pipe.write(LENGTH.pack(len(data)))
     pipe.write(data)
     pipe.flush()
-    return True
+    return as_it_was

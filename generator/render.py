@@ -98,9 +98,41 @@ class _BestEffortBytecodeCache(FileSystemBytecodeCache):
     temporary folder (0.06 s saved a run). A cache that cannot be written only makes the
     next run slower."""
 
+    def get_bucket(
+        self, environment: Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        # Jinja keys compiled code by the template alone, but the environment's options
+        # shape that code too: a change to them must not bring back code compiled without it.
+        key = f"{_code_options(environment)}\0{name}"
+        return super().get_bucket(environment, key, filename, source)
+
     def dump_bytecode(self, bucket: Bucket) -> None:
         with suppress(OSError):
             super().dump_bytecode(bucket)
+
+
+def _code_options(env: Environment) -> str:
+    """Every option of ``env`` that changes the code Jinja compiles a template into."""
+    return repr(
+        (
+            env.block_start_string,
+            env.block_end_string,
+            env.variable_start_string,
+            env.variable_end_string,
+            env.comment_start_string,
+            env.comment_end_string,
+            env.line_statement_prefix,
+            env.line_comment_prefix,
+            env.trim_blocks,
+            env.lstrip_blocks,
+            env.newline_sequence,
+            env.keep_trailing_newline,
+            env.autoescape,
+            env.finalize is not None,
+            env.optimized,
+            sorted(env.extensions),
+        )
+    )
 
 
 def _bytecode_cache() -> BytecodeCache | None:

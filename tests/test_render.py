@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from jinja2 import DictLoader, UndefinedError
+from jinja2 import DictLoader, Environment, UndefinedError
 
-from generator import layout
+from generator import layout, render
 from generator.corpus import load_corpus
 from generator.render import make_environment
 from tests.support import FIXTURES, render_site
@@ -90,3 +90,22 @@ def test_undefined_names_fail_loudly():
     env.loader = DictLoader({"broken.md.j2": "{{ no_such_name }}"})
     with pytest.raises(UndefinedError):
         env.get_template("broken.md.j2").render()
+
+
+def test_compiled_templates_come_back_only_under_the_same_options(tmp_path):
+    """Jinja keys its bytecode cache by template alone; code compiled under other whitespace
+    options must not come back."""
+
+    def rendered(trimmed: bool) -> str:
+        env = Environment(
+            loader=DictLoader({"page": "{% if true %}\n  kept\n{% endif %}\n"}),
+            trim_blocks=trimmed,
+            lstrip_blocks=trimmed,
+            bytecode_cache=render._BestEffortBytecodeCache(str(tmp_path)),
+        )
+        return env.get_template("page").render()
+
+    assert rendered(trimmed=True) == "  kept\n"
+    assert rendered(trimmed=False) == "\n  kept\n"
+    assert rendered(trimmed=True) == "  kept\n"
+    assert len(list(tmp_path.iterdir())) == 2  # one compiled copy for each set of options
