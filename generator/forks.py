@@ -31,6 +31,10 @@ R = TypeVar("R")
 ITEMS_PER_WORKER = 64
 """Below this many items per extra process, forking costs more than it saves."""
 
+MAX_WORKERS = 8
+"""Beyond this, more processes gain little (starting them, and merging what they send back,
+stays with the parent) while each may copy much of the parent's memory as it runs."""
+
 TOKEN = struct.Struct("=I")
 """A batch's first item index, as a token in the pipe that workers take batches from."""
 MAX_TOKENS = 4096 // TOKEN.size
@@ -54,7 +58,7 @@ def worker_count(items: int) -> int:
     """How many processes ``items`` pieces of work are worth, here and now."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
         return 1  # forking a process that runs threads can copy a lock held by one of them
-    return max(1, min(usable_cores(), items // ITEMS_PER_WORKER))
+    return max(1, min(usable_cores(), MAX_WORKERS, items // ITEMS_PER_WORKER))
 
 
 def map_in_forks(

@@ -144,9 +144,16 @@ def test_an_interrupted_caller_kills_and_reaps_its_workers(gathering, children):
 def test_few_items_or_running_threads_keep_the_work_in_this_process(monkeypatch):
     monkeypatch.setattr(threading, "active_count", lambda: 1)
     assert worker_count(forks.ITEMS_PER_WORKER - 1) == 1
-    assert worker_count(10_000) == forks.usable_cores()
+    assert worker_count(10_000) == min(forks.usable_cores(), forks.MAX_WORKERS)
     monkeypatch.setattr(threading, "active_count", lambda: 2)  # a server thread, say
     assert worker_count(10_000) == 1
+
+
+def test_a_large_machine_gets_as_many_workers_as_the_work_is_worth(monkeypatch):
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    monkeypatch.setattr(forks, "usable_cores", lambda: 64)
+    assert worker_count(3 * forks.ITEMS_PER_WORKER) == 3
+    assert worker_count(10_000) == forks.MAX_WORKERS
 
 
 def tree(folder: Path) -> dict[str, bytes]:
