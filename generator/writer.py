@@ -71,6 +71,8 @@ def _make_and_write(
 
 
 def _write_if_changed(target: Path, data: bytes, tracked: set[Path]) -> bool:
+    """Write ``data`` unless ``target`` holds it already: an untouched file is no change for
+    MkDocs or the live preview to react to. A file git tracks is never overwritten."""
     if _holds(target, data):
         return False
     if tracked and target.resolve() in tracked:
