@@ -234,7 +234,7 @@ def _syntax_problem(error: yaml.MarkedYAMLError, display: str, text: str) -> Pro
 @dataclass
 class _Frame:
     container: dict[str, Any] | list[Any]
-    loc: Loc = ()
+    loc: Loc
     key: str | None = None
     skip_value: bool = False
 
