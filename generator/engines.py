@@ -50,7 +50,8 @@ class BuildFailed(Exception):
 
 
 def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool = False) -> None:
-    """A strict build of the whole site into ``site_dir``, which must not exist yet.
+    """A strict build of the whole site into ``site_dir``: a new folder, or one that holds
+    nothing but hidden files (both engines leave those alone).
 
     ``offline`` builds the copy readers open from ``file://`` (see mkdocs.yml's ``offline``).
     """
@@ -105,7 +106,9 @@ def _run_zensical(project: Project, site_dir: Path, env: dict[str, str]) -> None
         if lines is not None:
             problems = _zensical_problems(lines, project.docs_dir.name)
             raise BuildFailed("zensical build failed; the previous site was kept", problems)
-        shutil.move(scratch, site_dir)
+        site_dir.mkdir(exist_ok=True)
+        for entry in scratch.iterdir():
+            shutil.move(entry, site_dir / entry.name)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

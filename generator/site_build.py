@@ -4,7 +4,9 @@ The engine is a separate program reading ``mkdocs.yml`` (see :mod:`generator.eng
 A build goes to a fresh sibling folder first; only a complete, warning-free build replaces
 the previous site, so a failed or interrupted build leaves the last good site whole. A build
 killed outright leaves its sibling folders behind; the next build clears them away and, if the
-kill came between the two renames of the swap, puts the last good site back first.
+kill came between the two renames of the swap, puts the last good site back first. It only
+ever touches a sibling that carries its own marker: a name alone proves nothing (a reader's
+``site.old-2024`` backup has the same shape as our leftovers).
 """
 
 from __future__ import annotations
@@ -24,6 +26,11 @@ from generator.project import Project
 SITE_MARKER = ".built-by-playbooks"
 """Written into every site we build. A folder without it is never replaced: ``--site-dir ~``
 or ``--site-dir docs`` must fail, not delete someone's files."""
+
+LEFTOVER_MARKER = ".playbooks-leftover"
+"""Written into each folder a build puts beside the site, holding that folder's own name.
+A later build removes or restores a sibling only when its marker names it, so neither a
+folder someone made nor a copy of one of ours under another name is ever touched."""
 
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
@@ -51,18 +58,26 @@ def build_site(
     staging = _sibling(site_dir, "building", os.getpid())
     with _terminate_as_interrupt():
         try:
+            staging.mkdir()
+            _mark_leftover(staging)  # hidden: the engine's clean-up leaves it be
             run_engine(project, engine, staging, offline=offline)
             if finish is not None:
                 finish(staging)
             (staging / SITE_MARKER).write_text("Built by `playbooks build`.\n", encoding="utf-8")
             _swap_in(staging, site_dir)
         finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            if _is_leftover(staging):
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def _check_replaceable(site_dir: Path) -> None:
     if not site_dir.exists():
         return
+    if os.path.ismount(site_dir):
+        raise SiteDirRefused(
+            f"{site_dir} is a mount point, which cannot be swapped in one rename; "
+            "choose a folder inside it as --site-dir"
+        )
     if not site_dir.is_dir():
         raise SiteDirRefused(f"{site_dir} is not a folder; choose another --site-dir")
     if not _built_by_us(site_dir) and any(site_dir.iterdir()):
@@ -83,13 +98,27 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
     retired = _sibling(site_dir, "old", os.getpid())
     with _signals_deferred():
         if site_dir.exists():
+            (site_dir / LEFTOVER_MARKER).write_text(f"{retired.name}\n", encoding="utf-8")
             os.replace(site_dir, retired)
         os.replace(staging, site_dir)
+        (site_dir / LEFTOVER_MARKER).unlink()
     shutil.rmtree(retired, ignore_errors=True)
 
 
 def _sibling(site_dir: Path, role: str, pid: int) -> Path:
     return site_dir.with_name(f"{site_dir.name}.{role}-{pid}")
+
+
+def _mark_leftover(folder: Path) -> None:
+    (folder / LEFTOVER_MARKER).write_text(f"{folder.name}\n", encoding="utf-8")
+
+
+def _is_leftover(folder: Path) -> bool:
+    """Made by a build as this very folder: its marker names it."""
+    marker = folder / LEFTOVER_MARKER
+    if folder.is_symlink() or not marker.is_file() or marker.is_symlink():
+        return False
+    return marker.read_text(encoding="utf-8", errors="replace").strip() == folder.name
 
 
 def _recover_leftovers(site_dir: Path) -> None:
@@ -99,10 +128,11 @@ def _recover_leftovers(site_dir: Path) -> None:
         return
     for leftover in sorted(site_dir.parent.iterdir()):
         match = pattern.fullmatch(leftover.name)
-        if not match or _alive(int(match.group(2))):
+        if not match or _alive(int(match.group(2))) or not _is_leftover(leftover):
             continue
         if match.group(1) == "old" and not site_dir.exists():
             os.replace(leftover, site_dir)
+            (site_dir / LEFTOVER_MARKER).unlink()
         else:
             shutil.rmtree(leftover, ignore_errors=True)
 

@@ -23,7 +23,7 @@ import pytest
 
 from generator.cli import main
 from generator.engines import _run
-from generator.site_build import SITE_MARKER
+from generator.site_build import LEFTOVER_MARKER, SITE_MARKER
 from tests.sitecheck import broken_internal_links, read_site
 from tests.support import FIXTURES, REPO, build, copy_project, wait_for
 
@@ -215,7 +215,9 @@ def dead_pid() -> int:
 def test_a_site_lost_between_the_two_renames_comes_back(tmp_path):
     root, before = built_small_project(tmp_path)
     # A build killed after moving the old site aside and before moving the new one in.
-    (root / "site").rename(root / f"site.old-{dead_pid()}")
+    retired = root / f"site.old-{dead_pid()}"
+    (root / "site" / LEFTOVER_MARKER).write_text(retired.name)
+    (root / "site").rename(retired)
     (root / "docs" / "project" / "index.md").write_text("# About\n\n[broken](missing-page.md)\n")
     assert build(root, root / "site") == 1
     assert snapshot(root / "site") == before
@@ -313,3 +315,60 @@ def test_a_site_built_before_the_marker_existed_is_still_replaced(tmp_path):
     (root / "site" / SITE_MARKER).unlink()
     assert build(root, root / "site") == 0
     assert (root / "site" / SITE_MARKER).is_file()
+
+
+def users_folder(path: Path) -> dict[str, bytes]:
+    """A folder someone made, named like a build's leftover; returns what it holds."""
+    path.mkdir()
+    (path / "index.html").write_text(f"kept by hand in {path.name}")
+    return snapshot(path)
+
+
+@pytest.mark.parametrize("site_exists", [True, False])
+def test_folders_named_like_leftovers_are_never_touched_unless_the_build_marked_them(
+    tmp_path, site_exists
+):
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
+    if site_exists:
+        assert build(root, root / "site") == 0
+    pid = dead_pid()
+    backups = {
+        name: users_folder(root / name)
+        for name in (f"site.old-{pid}", f"site.building-{pid}", "site.old-2024")
+    }
+    # A copy of a real leftover under another name: its marker names the original folder.
+    copied = root / f"site.old-{dead_pid()}"
+    backups[copied.name] = users_folder(copied)
+    (copied / LEFTOVER_MARKER).write_text(f"site.old-{pid}")
+    backups[copied.name] = snapshot(copied)
+    assert build(root, root / "site") == 0
+    for name, files in backups.items():
+        assert snapshot(root / name) == files, name
+    assert "kept by hand" not in (root / "site" / "index.html").read_text()
+    # A refused build touches them no more than a good one.
+    (root / "playbooks" / "minimal.yml").write_text("id: [broken")
+    assert build(root, root / "site") == 1
+    for name, files in backups.items():
+        assert snapshot(root / name) == files, name
+
+
+def test_a_marked_leftover_is_cleared_and_no_marker_reaches_the_site(tmp_path):
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
+    stale = root / f"site.building-{dead_pid()}"
+    stale.mkdir()
+    (stale / LEFTOVER_MARKER).write_text(stale.name)
+    assert build(root, root / "site") == 0
+    assert build(root, root / "site") == 0  # a second swap retires the first site
+    assert leftovers(root) == []
+    assert not (root / "site" / LEFTOVER_MARKER).exists()
+
+
+def test_a_mount_point_is_refused_as_the_site_folder(tmp_path, capsys, monkeypatch):
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
+    volume = root / "volume"
+    volume.mkdir()
+    real_ismount = os.path.ismount
+    monkeypatch.setattr(os.path, "ismount", lambda path: Path(path) == volume or real_ismount(path))
+    assert main(["--project", str(root), "build", "--site-dir", str(volume)]) == 2
+    assert "is a mount point" in capsys.readouterr().err
+    assert list(volume.iterdir()) == [] and leftovers(root) == []
