@@ -10,7 +10,7 @@ from generator.cache import FileMemo
 from generator.forks import map_in_forks
 from generator.model import Catalog, Playbook
 from generator.problems import Problem, display_path
-from generator.references import check_catalog, check_playbook, uncovered_causes
+from generator.references import CatalogIds, check_catalog, check_playbook, uncovered_causes
 from generator.validation import ModelT, validate_model
 from generator.yamlsource import YamlDocument, read_yaml
 
@@ -26,7 +26,9 @@ class Corpus:
 
 @dataclass(frozen=True)
 class LoadedPlaybook:
-    playbook: Playbook
+    """A playbook file as parsed; ``playbook`` is ``None`` when the schema refused it."""
+
+    playbook: Playbook | None
     document: YamlDocument
 
 
@@ -91,8 +93,10 @@ def load_playbook(
     if loaded is None:
         return None, problems
     playbook, document = loaded.playbook, loaded.document
-    if catalog is not None:
-        problems += check_playbook(playbook, catalog, document.source, path.stem)
+    catalog_ids = CatalogIds.of(catalog) if catalog is not None else None
+    problems += check_playbook(document.data, catalog_ids, document.source, path.stem)
+    if playbook is None:
+        return None, problems
     for cause_id in uncovered_causes(playbook):
         index = next(i for i, cause in enumerate(playbook.causes) if cause.id == cause_id)
         warning = document.source.problem(
@@ -106,7 +110,7 @@ def load_playbook(
 
 def _parse_playbook(path: Path, display: str) -> Parsed:
     document, playbook, problems = _read_model(path, display, Playbook)
-    if document is None or playbook is None:
+    if document is None:
         return None, problems
     return LoadedPlaybook(playbook, document), problems
 
@@ -116,9 +120,9 @@ def load_catalog(path: Path, display: str) -> tuple[Catalog | None, list[Problem
     if not path.exists():
         return None, [Problem(display, 0, 0, "the shared catalog is missing; restore it from git")]
     document, catalog, problems = _read_model(path, display, Catalog)
-    if document is None or catalog is None:
+    if document is None:
         return None, problems
-    return catalog, problems + check_catalog(catalog, document.source)
+    return catalog, problems + check_catalog(document.data, document.source)
 
 
 def _read_model(

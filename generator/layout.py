@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 
-from generator.model import Checklist, Playbook
+from generator.model import AUDIENCES, Checklist, Playbook
 
 OUTPUT_FOLDER = "playbooks"
 """The gitignored folder inside ``docs/`` that holds every generated page."""
@@ -29,11 +29,43 @@ def section_page(section_id: str) -> str:
 
 
 def playbook_page(playbook: Playbook) -> str:
-    return f"{playbook.section}/{playbook.id}/index.md"
+    return _playbook_page(playbook.section, playbook.id)
 
 
 def checklist_page(playbook: Playbook, checklist: Checklist) -> str:
-    return f"{playbook.section}/{playbook.id}/{checklist.id}.md"
+    return _checklist_page(playbook.section, playbook.id, checklist.id)
+
+
+def _playbook_page(section_id: str, playbook_id: str) -> str:
+    return f"{section_id}/{playbook_id}/index.md"
+
+
+def _checklist_page(section_id: str, playbook_id: str, checklist_id: str) -> str:
+    return f"{section_id}/{playbook_id}/{checklist_id}.md"
+
+
+def site_wide_pages() -> list[str]:
+    """Every generated page that belongs to no section, in the order the site lists them."""
+    pages = [OVERVIEW, FAQ, HISTORY, CAUSES, MITIGATIONS, CHECKLISTS, SOURCES, COVERAGE, BINDERS]
+    return pages + [binder_page(audience) for audience in AUDIENCES]
+
+
+def site_page_taken_by_section(section_id: object) -> str | None:
+    """The address of a site-wide page that a section with this id would take over (its pages
+    live under the section's folder), or ``None`` when the id is free."""
+    if not isinstance(section_id, str):
+        return None
+    folder = site_url_path(section_page(section_id))
+    taken = (site_url_path(page) for page in site_wide_pages())
+    return next((address for address in taken if address.startswith(folder)), None)
+
+
+def checklist_takes_playbook_page(checklist_id: object) -> bool:
+    """Whether a checklist with this id would be published at its playbook's own address."""
+    if not isinstance(checklist_id, str):
+        return False
+    checklist = site_url_path(_checklist_page("section", "playbook", checklist_id))
+    return checklist == site_url_path(_playbook_page("section", "playbook"))
 
 
 def checklist_download(playbook: Playbook, checklist: Checklist) -> str:

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-_SLUG = re.compile(SLUG_PATTERN)
+SLUG = re.compile(SLUG_PATTERN)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 """Control characters, and the two non-characters that YAML (front matter included) refuses."""
 _DIRECTION_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
@@ -77,7 +77,7 @@ SourceKind = Literal[tuple(SOURCE_KINDS)]  # type: ignore[valid-type]
 
 
 def _slug(value: str) -> str:
-    if not _SLUG.match(value):
+    if not SLUG.match(value):
         raise ValueError(
             f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens, "
             "like 'cloud-region-outage'"
@@ -167,6 +167,13 @@ class Source(Strict):
             "both are printed in the binders. Anything else is a 'reference'."
         ),
     ] = "reference"
+    checked: Annotated[
+        date | None,
+        Field(
+            description="The day someone last confirmed that the page says what we cite it "
+            "for (YYYY-MM-DD)."
+        ),
+    ] = None
 
 
 class Incident(Strict):
@@ -273,6 +280,10 @@ class Playbook(Strict):
     id: Slug
     title: Title
     section: Slug
+    reviewed: Annotated[
+        date | None,
+        Field(description="The day the whole playbook was last checked against its sources."),
+    ] = None
     summary: Line
     audiences: Annotated[list[Audience], Field(min_length=1)]
     overview: Prose

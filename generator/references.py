@@ -1,75 +1,93 @@
-"""Rules that span entities: unique ids, and every reference by id pointing at something real."""
+"""Rules that span entities: unique ids, and every reference by id pointing at something real.
+
+They read the YAML data as parsed, not the validated model, so that they run even when the
+schema refuses part of a file: a misspelt key and a duplicate id in one file are reported in
+the same run. Entries the schema refuses (an item that is not a mapping, an id that is not
+text) are skipped here; the schema has reported them already.
+"""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from generator.model import Catalog, Checklist, Playbook
+from generator import layout
+from generator.model import PHASES, SLUG, Catalog, Playbook
 from generator.problems import Problem
 from generator.yamlsource import Loc, SourceMap
 
+_PLAYBOOK_ENTITIES = ("causes", "impacts", "mitigations", "checklists", "faq", "templates")
+"""A playbook's lists whose ids share one namespace (they become anchors on one page)."""
 
-def check_catalog(catalog: Catalog, source: SourceMap) -> list[Problem]:
-    """Catalog ids are unique per kind and incidents cite known sources."""
-    problems = [
-        *_unique_ids(source, [(("sections",), catalog.sections)]),
-        *_unique_ids(source, [(("sources",), catalog.sources)]),
-        *_unique_ids(source, [(("incidents",), catalog.incidents)]),
-    ]
-    source_ids = {entry.id for entry in catalog.sources}
-    for index, incident in enumerate(catalog.incidents):
-        problems += _known(
-            source, ("incidents", index, "sources"), incident.sources, source_ids, "source"
+
+@dataclass(frozen=True)
+class CatalogIds:
+    """What a playbook may refer to in the catalog."""
+
+    sections: frozenset[str]
+    sources: frozenset[str]
+    incidents: frozenset[str]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> CatalogIds:
+        return cls(
+            frozenset(section.id for section in catalog.sections),
+            frozenset(source.id for source in catalog.sources),
+            frozenset(incident.id for incident in catalog.incidents),
         )
+
+
+def check_catalog(data: Any, source: SourceMap) -> list[Problem]:
+    """Catalog ids are unique per kind, sections leave the site's own pages alone, and
+    incidents cite known sources."""
+    if not isinstance(data, Mapping):
+        return []
+    problems: list[Problem] = []
+    for kind in ("sections", "sources", "incidents"):
+        problems += _unique_ids(source, [((kind,), data.get(kind))])
+    for index, section in _entries(data.get("sections")):
+        page = layout.site_page_taken_by_section(_id(section))
+        if page is not None:
+            problems.append(
+                source.problem(
+                    ("sections", index, "id"),
+                    f"section id '{section['id']}' would take the address of the site's own "
+                    f"page {page}; choose another id",
+                )
+            )
+    source_ids = {_id(entry) for _, entry in _entries(data.get("sources"))}
+    for index, incident in _entries(data.get("incidents")):
+        loc = ("incidents", index, "sources")
+        problems += _known(source, loc, incident.get("sources"), source_ids, "source")
     return problems
 
 
 def check_playbook(
-    playbook: Playbook, catalog: Catalog, source: SourceMap, file_stem: str
+    data: Any, catalog: CatalogIds | None, source: SourceMap, file_stem: str
 ) -> list[Problem]:
-    """Everything a playbook refers to exists, and its ids are unique where they must be."""
+    """Everything a playbook refers to exists, and its ids are unique where they must be.
+    Without a catalog (it is broken), only the playbook's own ids are checked."""
+    if not isinstance(data, Mapping):
+        return []
     problems: list[Problem] = []
-    if playbook.id != file_stem:
+    playbook_id = _id(data)
+    if playbook_id is not None and playbook_id != file_stem:
         problems.append(
             source.problem(
-                ("id",), f"id '{playbook.id}' must match the file name '{file_stem}.yml'"
+                ("id",), f"id '{playbook_id}' must match the file name '{file_stem}.yml'"
             )
         )
-    section_ids = {section.id for section in catalog.sections}
-    if playbook.section not in section_ids:
-        problems.append(
-            source.problem(("section",), _unknown("section", playbook.section, section_ids))
-        )
-    entities: list[tuple[str, Sequence]] = [
-        ("causes", playbook.causes),
-        ("impacts", playbook.impacts),
-        ("mitigations", playbook.mitigations),
-        ("checklists", playbook.checklists),
-        ("faq", playbook.faq),
-        ("templates", playbook.templates),
-    ]
-    problems += _unique_ids(source, [((field,), items) for field, items in entities])
-    source_ids = {entry.id for entry in catalog.sources}
-    incident_ids = {entry.id for entry in catalog.incidents}
-    cause_ids = {cause.id for cause in playbook.causes}
-    problems += _known(source, ("incidents",), playbook.incidents, incident_ids, "incident")
-    for field, items in entities:
-        for index, item in enumerate(items):
-            if hasattr(item, "sources"):
-                problems += _known(
-                    source, (field, index, "sources"), item.sources, source_ids, "source"
-                )
-    for index, cause in enumerate(playbook.causes):
-        problems += _known(
-            source, ("causes", index, "incidents"), cause.incidents, incident_ids, "incident"
-        )
-    for index, mitigation in enumerate(playbook.mitigations):
-        problems += _known(
-            source, ("mitigations", index, "addresses"), mitigation.addresses, cause_ids, "cause"
-        )
-    for index, checklist in enumerate(playbook.checklists):
-        problems += _check_checklist(source, ("checklists", index), checklist, source_ids)
+    problems += _unique_ids(source, [((field,), data.get(field)) for field in _PLAYBOOK_ENTITIES])
+    cause_ids = {_id(cause) for _, cause in _entries(data.get("causes"))}
+    for index, mitigation in _entries(data.get("mitigations")):
+        loc = ("mitigations", index, "addresses")
+        problems += _known(source, loc, mitigation.get("addresses"), cause_ids, "cause")
+    for index, checklist in _entries(data.get("checklists")):
+        problems += _check_checklist(source, ("checklists", index), checklist)
+    if catalog is not None:
+        problems += _check_catalog_refs(data, catalog, source)
     return problems
 
 
@@ -79,41 +97,67 @@ def uncovered_causes(playbook: Playbook) -> list[str]:
     return [cause.id for cause in playbook.causes if cause.id not in addressed]
 
 
-def _check_checklist(
-    source: SourceMap, loc: Loc, checklist: Checklist, source_ids: set[str]
+def _check_catalog_refs(
+    data: Mapping[str, Any], catalog: CatalogIds, source: SourceMap
 ) -> list[Problem]:
     problems: list[Problem] = []
-    phases = checklist.phases()
-    if not phases:
+    section = data.get("section")
+    if _is_slug(section) and section not in catalog.sections:
+        message = _unknown("section", section, catalog.sections)
+        problems.append(source.problem(("section",), message))
+    problems += _known(source, ("incidents",), data.get("incidents"), catalog.incidents, "incident")
+    for field in _PLAYBOOK_ENTITIES:
+        for index, entry in _entries(data.get(field)):
+            loc = (field, index, "sources")
+            problems += _known(source, loc, entry.get("sources"), catalog.sources, "source")
+    for index, cause in _entries(data.get("causes")):
+        loc = ("causes", index, "incidents")
+        problems += _known(source, loc, cause.get("incidents"), catalog.incidents, "incident")
+    for index, checklist in _entries(data.get("checklists")):
+        for phase, position, item in _checklist_items(checklist):
+            loc = ("checklists", index, phase, position, "sources")
+            problems += _known(source, loc, item.get("sources"), catalog.sources, "source")
+    return problems
+
+
+def _check_checklist(source: SourceMap, loc: Loc, checklist: Mapping[str, Any]) -> list[Problem]:
+    problems: list[Problem] = []
+    checklist_id = _id(checklist)
+    if not any(_entries(checklist.get(phase)) for phase in PHASES):
         problems.append(
             source.problem(
                 loc,
-                f"checklist '{checklist.id}' has no items; add some under before, during or after",
+                f"checklist '{checklist_id}' has no items; add some under before, during or after",
             )
         )
-    problems += _unique_ids(source, [((*loc, name), items) for name, items in phases])
-    live = {item.id for item in checklist.items()}
-    former: dict[str, str] = {}
-    for name, items in phases:
-        for index, item in enumerate(items):
-            item_loc = (*loc, name, index)
-            problems += _known(source, (*item_loc, "sources"), item.sources, source_ids, "source")
-            for position, old in enumerate(item.renamed_from):
-                where = (*item_loc, "renamed_from", position)
-                if old in live:
-                    problems.append(
-                        source.problem(
-                            where, f"'{old}' is still the id of an item; renamed_from lists old ids"
-                        )
+    elif layout.checklist_takes_playbook_page(checklist_id):
+        problems.append(
+            source.problem(
+                (*loc, "id"),
+                f"checklist id '{checklist_id}' would take the address of the playbook's own "
+                "page; choose another id",
+            )
+        )
+    problems += _unique_ids(source, [((*loc, phase), checklist.get(phase)) for phase in PHASES])
+    live = {_id(item) for _, _, item in _checklist_items(checklist)}
+    former: dict[str, str | None] = {}
+    for phase, index, item in _checklist_items(checklist):
+        for position, old in _texts(item.get("renamed_from")):
+            where = (*loc, phase, index, "renamed_from", position)
+            if old in live:
+                problems.append(
+                    source.problem(
+                        where, f"'{old}' is still the id of an item; renamed_from lists old ids"
                     )
-                elif old in former:
-                    problems.append(
-                        source.problem(
-                            where, f"'{old}' is already listed as a former id of '{former[old]}'"
-                        )
+                )
+            elif old in former:
+                problems.append(
+                    source.problem(
+                        where, f"'{old}' is already listed as a former id of '{former[old]}'"
                     )
-                former.setdefault(old, item.id)
-    for position, retired in enumerate(checklist.retired):
+                )
+            former.setdefault(old, _id(item))
+    for position, retired in _texts(checklist.get("retired")):
         if retired in live or retired in former:
             problems.append(
                 source.problem(
@@ -124,38 +168,70 @@ def _check_checklist(
     return problems
 
 
-def _unique_ids(source: SourceMap, groups: Iterable[tuple[Loc, Sequence]]) -> list[Problem]:
+def _checklist_items(checklist: Mapping[str, Any]) -> Iterator[tuple[str, int, Mapping]]:
+    for phase in PHASES:
+        for index, item in _entries(checklist.get(phase)):
+            yield phase, index, item
+
+
+def _entries(value: Any) -> list[tuple[int, Mapping[str, Any]]]:
+    """The mappings of a YAML list, with their positions; anything else the schema reports."""
+    if not isinstance(value, list):
+        return []
+    return [(index, entry) for index, entry in enumerate(value) if isinstance(entry, Mapping)]
+
+
+def _texts(value: Any) -> list[tuple[int, str]]:
+    """The well-formed ids of a YAML list, with their positions."""
+    if not isinstance(value, list):
+        return []
+    return [(index, entry) for index, entry in enumerate(value) if _is_slug(entry)]
+
+
+def _id(entry: Mapping[str, Any]) -> str | None:
+    value = entry.get("id")
+    return value if _is_slug(value) else None
+
+
+def _is_slug(value: Any) -> bool:
+    """Only well-formed ids take part: the schema has already reported any other value."""
+    return isinstance(value, str) and SLUG.fullmatch(value) is not None
+
+
+def _unique_ids(source: SourceMap, groups: Iterable[tuple[Loc, Any]]) -> list[Problem]:
     """Ids must be unique across all ``groups``; the message names where the first one is."""
     first: dict[str, Loc] = {}
     problems = []
     for group_loc, items in groups:
-        for index, item in enumerate(items):
+        for index, item in _entries(items):
+            item_id = _id(item)
+            if item_id is None:
+                continue
             item_loc = (*group_loc, index, "id")
-            if item.id in first:
-                line = source.position(first[item.id])[0]
-                problems.append(
-                    source.problem(
-                        item_loc, f"duplicate id '{item.id}' (first used at line {line})"
-                    )
-                )
+            if item_id in first:
+                line = source.position(first[item_id])[0]
+                message = f"duplicate id '{item_id}' (first used at line {line})"
+                problems.append(source.problem(item_loc, message))
             else:
-                first[item.id] = item_loc
+                first[item_id] = item_loc
     return problems
 
 
 def _known(
-    source: SourceMap, loc: Loc, refs: Sequence[str], valid: set[str], kind: str
+    source: SourceMap, loc: Loc, refs: Any, valid: Iterable[str | None], kind: str
 ) -> list[Problem]:
+    known = {ref for ref in valid if ref is not None}
     return [
-        source.problem((*loc, index), _unknown(kind, ref, valid))
-        for index, ref in enumerate(refs)
-        if ref not in valid
+        source.problem((*loc, index), _unknown(kind, ref, known))
+        for index, ref in _texts(refs)
+        if ref not in known
     ]
 
 
-def _unknown(kind: str, ref: str, valid: set[str]) -> str:
-    close = difflib.get_close_matches(ref, sorted(valid), n=3, cutoff=0.5)
-    listed = close or sorted(valid)[:12]
-    more = "" if close or len(valid) <= 12 else f" (and {len(valid) - 12} more)"
+def _unknown(kind: str, ref: str, valid: Iterable[str]) -> str:
+    ordered = sorted(valid)
+    close = difflib.get_close_matches(ref, ordered, n=3, cutoff=0.5)
+    listed = close or ordered[:12]
+    more = "" if close or len(ordered) <= 12 else f" (and {len(ordered) - 12} more)"
     label = "did you mean" if close else "valid ids"
     return f"unknown {kind} '{ref}'; {label}: {', '.join(listed) or 'none defined'}{more}"

@@ -28,7 +28,7 @@ from generator.model import (
     Title,
 )
 from generator.problems import Problem, format_problems, has_errors
-from generator.references import check_playbook
+from generator.references import CatalogIds, check_playbook
 from generator.schema import PLAYBOOK_SCHEMA
 from generator.validation import validate_model
 from generator.yamlsource import parse_yaml
@@ -201,10 +201,10 @@ def scaffold_problems(text: str, display: str, catalog: Catalog) -> list[Problem
     document, problems = parse_yaml(text.encode("utf-8"), display)
     if document is None:
         return problems
-    playbook, model_problems = validate_model(Playbook, document.data, document.source)
-    if playbook is None:
-        return problems + model_problems
-    return problems + check_playbook(playbook, catalog, document.source, Path(display).stem)
+    _, model_problems = validate_model(Playbook, document.data, document.source)
+    stem = Path(display).stem
+    references = check_playbook(document.data, CatalogIds.of(catalog), document.source, stem)
+    return problems + model_problems + references
 
 
 def placeholder_problems(path: Path, display: str) -> list[Problem]:

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from generator import layout
 from generator.corpus import load_corpus
 from generator.problems import Problem
-from tests.support import FIXTURES
+from generator.render import site_jobs
+from tests.support import FIXTURES, real_corpus
 
 MINIMAL = (FIXTURES / "minimal" / "minimal.yml").read_text(encoding="utf-8")
 
@@ -156,3 +158,57 @@ def test_uncovered_cause_is_a_warning_only(tmp_path):
     assert [(p.severity, p.message) for p in problems] == [
         ("warning", "no mitigation addresses cause 'c-cause'")
     ]
+
+
+def test_a_schema_error_does_not_hide_the_checks_across_entries(tmp_path):
+    text = (
+        MINIMAL.replace("likelihood: low", "likelyhood: low")
+        .replace("id: second-step", "id: first-step")
+        .replace("sources: [example-source]", "sources: [no-such-source]")
+        .replace("addresses: [a-cause]", "addresses: [a-cuase]")
+    )
+    messages = sorted(p.message for p in problems_for(tmp_path, text))
+    assert len(messages) == 4, messages
+    assert messages[0].startswith("duplicate id 'first-step'")
+    assert messages[1].startswith("unknown cause 'a-cuase'")
+    assert messages[2].startswith("unknown key 'likelyhood'")
+    assert messages[3].startswith("unknown source 'no-such-source'")
+
+
+def catalog_with_section(tmp_path: Path, section_id: str) -> list[Problem]:
+    catalog = (FIXTURES / "minimal" / "_catalog.yml").read_text(encoding="utf-8")
+    extra = f"  - id: {section_id}\n    title: Clashing\n    summary: A section.\n"
+    return problems_for(
+        tmp_path, catalog.replace("sources:\n", extra + "sources:\n"), "_catalog.yml"
+    )
+
+
+@pytest.mark.parametrize("page", [p for p in layout.site_wide_pages() if p != layout.OVERVIEW])
+def test_a_section_cannot_take_the_address_of_a_site_wide_page(tmp_path, page):
+    section_id = page.split("/")[0].removesuffix(".md")
+    [problem] = catalog_with_section(tmp_path, section_id)
+    assert problem.path == "playbooks/_catalog.yml"
+    assert f"section id '{section_id}' would take the address of" in problem.message
+    assert layout.site_url_path(page).startswith(problem.message.split(" page ")[1].split(";")[0])
+
+
+def test_sections_named_like_pages_but_apart_from_them_are_fine(tmp_path):
+    assert catalog_with_section(tmp_path, "faq-and-more") == []
+    assert catalog_with_section(tmp_path, "index") == []
+
+
+def test_a_checklist_cannot_take_its_playbooks_address(tmp_path):
+    text = MINIMAL.replace("  - id: seller\n", "  - id: index\n")
+    [problem] = problems_for(tmp_path, text)
+    assert problem.line == line_of(text, "- id: index")
+    assert "would take the address of the playbook's own page" in problem.message
+
+
+def test_every_site_wide_page_the_renderer_makes_is_known_to_layout():
+    """The reserved ids come from layout.site_wide_pages(); a page made elsewhere would
+    leave its address unguarded."""
+
+    made = {path for job in site_jobs(real_corpus()) for path in job()}
+    sections = {playbook.section for playbook in real_corpus().playbooks}
+    outside_sections = {path for path in made if path.split("/")[0] not in sections}
+    assert outside_sections == set(layout.site_wide_pages())
