@@ -69,6 +69,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(str(error), error.code)
     except KeyboardInterrupt:
         return _fail("interrupted", USAGE)
+    except OSError as error:
+        return _fail(_os_error(error), USAGE)
+
+
+def _os_error(error: OSError) -> str:
+    """One line naming the path, as ``ls`` would say it."""
+    if error.filename is None:
+        return str(error)
+    if error.filename2 is not None:
+        return f"{error.filename} -> {error.filename2}: {error.strerror}"
+    return f"{error.filename}: {error.strerror}"
 
 
 def _fail(message: str, code: int) -> int:
@@ -87,7 +98,7 @@ def load_valid(
     any error. ``workers``: processes to read with (``None``: as many as are worth it)."""
     memo = cache.parsed if cache else None
     corpus, problems = load_corpus(project.playbooks_dir, project.root, memo, workers)
-    problems += extra
+    problems += [*project.published_symlinks(), *extra]
     if problems:
         print(format_problems(problems, style), file=sys.stderr)  # type: ignore[arg-type]
     if corpus is None or has_errors(problems):
@@ -118,7 +129,7 @@ def write_generated(
     try:
         # A memo lives in this process: what a forked worker added to it would be lost.
         report = write_site(project.output_dir, jobs, workers=1 if cache else workers)
-    except (WriterError, OSError) as error:
+    except WriterError as error:
         raise Failure(str(error), USAGE) from error
     return (
         f"{len(corpus.playbooks)} playbooks: {len(report.written)} pages written, "
@@ -191,7 +202,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     except BuildFailed as error:
         print("\n".join(error.details), file=sys.stderr)
         raise Failure(str(error), CONTENT) from error
-    except (OSError, ValueError, SiteDirRefused) as error:
+    except (ValueError, SiteDirRefused) as error:
         raise Failure(f"build failed: {error}", USAGE) from error
     print(f"site built in {site_dir}")
     return OK
