@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 RUNTIME := $(VENV)/.installed-runtime
 TESTING := $(VENV)/.installed-test
 CHROMIUM ?= /usr/bin/chromium
+PORT ?= 8000
 
 .PHONY: serve build test lint validate schema browser bench clean
 
-serve: $(RUNTIME) ## live preview on http://127.0.0.1:8000
-	$(BIN)/playbooks serve
+serve: $(RUNTIME) ## live preview on http://127.0.0.1:8000 (another port: make serve PORT=8001)
+	$(BIN)/playbooks serve --port $(PORT)
 
 build: $(RUNTIME) ## validate, generate and build the site into site/
 	$(BIN)/playbooks build

@@ -7,7 +7,9 @@ lines saying why, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
+import io
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -209,18 +211,34 @@ def _build(project: Project, args: argparse.Namespace) -> int:
 
 
 def _serve(project: Project, args: argparse.Namespace) -> int:
-    from generator.serve import serve  # only the preview needs the file watcher
+    from generator.serve import ServeFailed, serve  # only the preview needs the file watcher
 
     cache = GenerateCache()
+    shown: str | None = None
+    keeps = "the preview keeps the last good pages"
 
     def regenerate() -> None:
+        """Regenerate; problems already on screen are not printed again."""
+        nonlocal shown
+        printed = io.StringIO()
         try:
-            with project_lock(project):
-                print(f"playbooks: {generate(project, cache)}", file=sys.stderr)
+            with project_lock(project), contextlib.redirect_stderr(printed):
+                summary = generate(project, cache)
         except Failure as error:
-            print(f"playbooks: {error}; the preview keeps the last good pages", file=sys.stderr)
+            problems = printed.getvalue()
+            if problems == shown:
+                print(f"playbooks: the same problems remain; {keeps}", file=sys.stderr)
+            else:
+                print(f"{problems}playbooks: {error}; {keeps}", file=sys.stderr)
+            shown = problems
+            return
+        shown = None
+        print(f"{printed.getvalue()}playbooks: {summary}", file=sys.stderr)
 
-    return serve(project, args.port, regenerate)
+    try:
+        return serve(project, args.port, regenerate)
+    except ServeFailed as error:
+        raise Failure(str(error), USAGE) from error
 
 
 def _add_jobs(command: argparse.ArgumentParser) -> None:

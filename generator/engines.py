@@ -41,6 +41,10 @@ class _TagTolerantLoader(yaml.SafeLoader):
 _TagTolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
+class ConfigUnreadable(Exception):
+    """mkdocs.yml is not YAML a site can be built from; the message says where."""
+
+
 class BuildFailed(Exception):
     """The engine refused the site; ``details`` are its warning and error lines."""
 
@@ -57,7 +61,7 @@ def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool =
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PLAYBOOKS_OFFLINE": str(offline).lower()}
+    env = {**engine_environment(), "PLAYBOOKS_OFFLINE": str(offline).lower()}
     _clear_leftovers(project)
     if engine == "mkdocs":
         _run_mkdocs(project, site_dir, env, offline)
@@ -65,6 +69,12 @@ def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool =
         raise ValueError("the offline copy is built with MkDocs; drop --engine zensical")
     else:
         _run_zensical(project, site_dir, env)
+
+
+def engine_environment() -> dict[str, str]:
+    """Ours, without Material's notice about MkDocs 2.0 on every run: the project pins
+    MkDocs below 2, and docs/project/engines.md tracks what comes next."""
+    return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
 def _run_mkdocs(project: Project, site_dir: Path, env: dict[str, str], offline: bool) -> None:
@@ -142,10 +152,26 @@ def _derived_config(project: Project, engine: str, settings: dict[str, Any]) -> 
         config.unlink(missing_ok=True)
 
 
+def read_config(mkdocs_config: Path) -> dict[str, Any]:
+    """mkdocs.yml as plain data, read without running any of its tags.
+
+    Raises :class:`ConfigUnreadable` with one line saying where the YAML is broken.
+    """
+    try:
+        data = yaml.load(mkdocs_config.read_text(encoding="utf-8"), Loader=_TagTolerantLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"{mark.line + 1}:{mark.column + 1}:" if mark else ""
+        reason = getattr(error, "problem", None) or "not valid YAML"
+        raise ConfigUnreadable(f"{mkdocs_config.name}:{where} {reason}") from error
+    if not isinstance(data, dict):
+        raise ConfigUnreadable(f"{mkdocs_config.name}: expected settings such as `site_name:`")
+    return data
+
+
 def _theme_features(mkdocs_config: Path) -> list[str]:
-    """``theme.features`` of mkdocs.yml, read without running any of its tags."""
-    data = yaml.load(mkdocs_config.read_text(encoding="utf-8"), Loader=_TagTolerantLoader)
-    return list((data.get("theme") or {}).get("features") or [])
+    """``theme.features`` of mkdocs.yml."""
+    return list((read_config(mkdocs_config).get("theme") or {}).get("features") or [])
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> list[str] | None:
