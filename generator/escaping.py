@@ -39,6 +39,10 @@ _PROSE_ENTITIES = str.maketrans(
         "@": "&#64;",
         ":": "&#58;",
         "`": "&#96;",  # code spans are held first; any other backtick could open a fence
+        # Links are held first too. Python-Markdown scans ahead from every "[" for its "]",
+        # so a line of brackets cost minutes; as entities they cost nothing.
+        "[": "&#91;",
+        "]": "&#93;",
     }
 )
 _IDENTIFIER = re.compile(r"^[a-z0-9]+(-{1,2}[a-z0-9]+)*$")
@@ -46,11 +50,9 @@ _RULE_LINE = re.compile(r"^[\s*_-]+$")
 """Only dashes, stars and underscores: a rule, or (even one dash) a heading's underline."""
 _LINE_START_MARKER = re.compile(r"^(\s*)(\?)")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)")
-_LINK_TARGET = re.compile(r"\]\(([^)\s]*)\)")
-_TOC_MARKER = re.compile(r"\[(?=TOC\])")
+_LINK = re.compile(r"\[([^\[\]]*)\]\(([^)\s]*)\)")
 _HOLD = "\x00"  # the model forbids control characters, so this cannot occur in prose
 _HELD = re.compile(f"{_HOLD}([CL])(\\d+){_HOLD}")
-_UNHELD_LINK = re.compile(f"\\]\\((?!{_HOLD}L)")
 
 
 def inline(text: str) -> Markup:
@@ -66,7 +68,7 @@ def prose(text: str) -> Markup:
 def _prose_line(line: str) -> str:
     if _RULE_LINE.match(line):
         return str(inline(line))
-    if "`" not in line and "](" not in line and "[TOC]" not in line and "?" not in line:
+    if "`" not in line and "](" not in line and "?" not in line:
         return line.translate(_PROSE_ENTITIES)  # most lines: nothing to hold or to neutralise
     held: dict[str, list[str]] = {"C": [], "L": []}
 
@@ -74,20 +76,23 @@ def _prose_line(line: str) -> str:
         held[kind].append(markup)
         return f"{_HOLD}{kind}{len(held[kind]) - 1}{_HOLD}"
 
+    def release(text: str) -> str:
+        return _HELD.sub(lambda m: held[m.group(1)][int(m.group(2))], text)
+
     def keep_code(match: re.Match[str]) -> str:
         # Written as HTML with entities: a Markdown code span would show them as "&lt;".
         return hold("C", f"<code>{inline(match.group(2).strip())}</code>")
 
-    def keep_target(match: re.Match[str]) -> str:
-        if not match.group(1).startswith(ALLOWED_URL_SCHEMES):
-            return match.group(0)
-        return f"]({hold('L', str(url(match.group(1))))})"
+    def keep_link(match: re.Match[str]) -> str:
+        text, target = match.groups()
+        if not target.startswith(ALLOWED_URL_SCHEMES):
+            return match.group(0)  # its brackets become entities below: plain text
+        return hold("L", f"[{release(text.translate(_PROSE_ENTITIES))}]({url(target)})")
 
-    line = _LINK_TARGET.sub(keep_target, _CODE_SPAN.sub(keep_code, line))
-    escaped = _UNHELD_LINK.sub("]&#40;", line.translate(_PROSE_ENTITIES))
-    escaped = _TOC_MARKER.sub("&#91;", escaped)
+    line = _LINK.sub(keep_link, _CODE_SPAN.sub(keep_code, line))
+    escaped = line.translate(_PROSE_ENTITIES)
     escaped = _LINE_START_MARKER.sub(lambda m: m.group(1) + f"&#{ord(m.group(2))};", escaped)
-    return _HELD.sub(lambda m: held[m.group(1)][int(m.group(2))], escaped)
+    return release(escaped)
 
 
 @lru_cache(maxsize=4096)

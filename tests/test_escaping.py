@@ -83,3 +83,29 @@ def test_prose_code_spans_show_their_text():
     html = to_html(str(prose("Type `<b>{x}</b>` or ``a`b`` here")))
     assert "<code>&#60;b&#62;&#123;x&#125;&#60;&#47;b&#62;</code>" in html
     assert "<code>a&#96;b</code>" in html and "&amp;" not in html
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 6000,
+        "![" * 3000,
+        "[a " * 2000,
+        "[" * 3000 + "]" * 3000,
+        "See [the guide](https://example.org/a) and [[not a link]] or [x](javascript:y).",
+    ],
+)
+def test_prose_leaves_no_bracket_for_markdown_to_scan_but_its_links(text):
+    """Python-Markdown looks for a closing bracket from every "[": thousands of them made one
+    valid playbook take minutes to build. Only the brackets of a kept link may remain."""
+    escaped = str(prose(text))
+    kept_links = escaped.count("](https://")
+    assert escaped.count("[") == escaped.count("]") == kept_links
+    assert "&#91;" in escaped
+
+
+def test_prose_links_keep_their_text_escaped_and_their_code():
+    escaped = str(prose("Read [the `<b>` guide](https://example.org/a) now."))
+    assert escaped == "Read [the <code>&#60;b&#62;</code> guide](https://example.org/a) now."
+    html = markdown.markdown(escaped)
+    assert '<a href="https://example.org/a">the <code>&#60;b&#62;</code> guide</a>' in html
