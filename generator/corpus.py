@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
 from pathlib import Path
 
 from generator.cache import FileMemo
 from generator.forks import map_in_forks
+from generator.freshness import stale_sources
 from generator.model import Catalog, Playbook
 from generator.problems import Problem, display_path
 from generator.references import CatalogIds, check_catalog, check_playbook, uncovered_causes
@@ -122,7 +124,10 @@ def load_catalog(path: Path, display: str) -> tuple[Catalog | None, list[Problem
     document, catalog, problems = _read_model(path, display, Catalog)
     if document is None:
         return None, problems
-    return catalog, problems + check_catalog(document.data, document.source)
+    problems += check_catalog(document.data, document.source)
+    if catalog is not None:
+        problems += stale_sources(catalog, document.source, date.today())
+    return catalog, problems
 
 
 def _read_model(

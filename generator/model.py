@@ -35,7 +35,7 @@ CAUSE_KINDS = {
     "hardware": "Server, network and data-centre failures",
     "cascade": "Cascading failures between services",
     "attack": "Attacks, including DDoS",
-    "maintenance": "Scheduled maintenance and upgrades",
+    "maintenance": "Planned maintenance windows",
 }
 STAKEHOLDERS = {
     "sellers": "Sellers",
@@ -168,12 +168,12 @@ class Source(Strict):
         ),
     ] = "reference"
     checked: Annotated[
-        date | None,
+        date,
         Field(
-            description="The day someone last confirmed that the page says what we cite it "
-            "for (YYYY-MM-DD)."
+            description="The day someone last read the page and confirmed that it says what "
+            "we cite it for, written like 2026-11-29. Readers see it on the sources page."
         ),
-    ] = None
+    ]
 
 
 class Incident(Strict):
@@ -281,9 +281,12 @@ class Playbook(Strict):
     title: Title
     section: Slug
     reviewed: Annotated[
-        date | None,
-        Field(description="The day the whole playbook was last checked against its sources."),
-    ] = None
+        date,
+        Field(
+            description="The day someone last checked the whole playbook against its sources, "
+            "written like 2026-11-29. Its page shows it as 'Last reviewed'."
+        ),
+    ]
     summary: Line
     audiences: Annotated[list[Audience], Field(min_length=1)]
     overview: Prose

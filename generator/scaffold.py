@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date
 from pathlib import Path
 from string import Template
 from typing import Any
@@ -50,6 +51,8 @@ id: $id
 title: $title
 # The navigation section, one of: $sections
 section: $section
+# The day you last checked every fact here against its source; update it when you do again.
+reviewed: $today
 # One line for lists and search results.
 summary: $todo say in one sentence what fails and what this playbook helps readers do.
 # Who it is for: $audiences
@@ -187,6 +190,7 @@ def scaffold_text(
         title=_yaml_string(title),
         section=section,
         sections=", ".join(sections),
+        today=date.today().isoformat(),
         todo=PLACEHOLDER,
         audiences=", ".join(AUDIENCES),
         cause_kinds=", ".join(CAUSE_KINDS),

@@ -59,15 +59,17 @@ def test_seller_contingency_checklist_is_complete(corpus):
         "aws health dashboard",
         "platform-wide",
         "vacation settings",
-        "fba listings stay live",
-        "under 4%",
+        "fba",
         "under 2.5%",
-        "under 1%",
+        "7 business days",
         "confirm every shipment",
+        "buy shipping",
+        "sp-api",
+        "pause",
+        "screenshot",
         "appeal",
         "reconcile",
         "unsolicited",
-        "blameless",
     ]:
         assert topic in text, f"seller checklist does not cover {topic!r}"
 
@@ -91,11 +93,11 @@ def test_faq_answers_the_seed_questions_and_more(corpus):
     questions = [entry.question.lower() for p in corpus.playbooks for entry in p.faq]
     assert len(questions) >= 12
     seed_topics = {
-        "causes": r"\bcauses?\b",
+        "causes": r"\bcauses?\b|go down",
         "frequency": r"how often",
-        "sellers": r"affect sellers",
-        "refunds": r"refund|compensation",
-        "preparing": r"prepare",
+        "sellers": r"seller's business|affect sellers",
+        "refunds": r"refund|compensation|pay me back",
+        "preparing": r"prepare|next outage",
     }
     for topic, pattern in seed_topics.items():
         assert any(re.search(pattern, q) for q in questions), f"no FAQ entry about {topic}"
@@ -150,8 +152,10 @@ def test_every_playbook_has_cause_impact_mitigation_and_checklist(corpus):
 
 def test_sellers_can_copy_delay_update_and_all_clear_messages(corpus):
     templates = {t.id: t for t in playbook(corpus, FOUNDATIONS).templates}
-    assert "ORDER-NUMBER" in templates["buyer-delay-notice"].body
-    assert "cancel" in templates["buyer-delay-notice"].body
+    delay = templates["buyer-delay-notice"].body
+    assert "ORDER-NUMBER" in delay
+    # Amazon counts a cancellation the seller prompts against the seller: never invite one.
+    assert "cancel" not in delay.lower()
     assert "Next update" in templates["status-update"].body
     assert "over" in templates["all-clear"].body
 

@@ -28,6 +28,9 @@ def test_json_export_lists_every_playbook_valid_against_the_published_schemas(si
     first = corpus.playbooks[0]
     exported = document["playbooks"][0]
     assert exported["title"] == first.title
+    assert exported["reviewed"] == first.reviewed.isoformat()
+    checked = {source["id"]: source["checked"] for source in document["catalog"]["sources"]}
+    assert checked == {source.id: source.checked.isoformat() for source in corpus.catalog.sources}
     assert [c["id"] for c in exported["causes"]] == [c.id for c in first.causes]
 
 

@@ -109,3 +109,11 @@ def test_compiled_templates_come_back_only_under_the_same_options(tmp_path):
     assert rendered(trimmed=False) == "\n  kept\n"
     assert rendered(trimmed=True) == "  kept\n"
     assert len(list(tmp_path.iterdir())) == 2  # one compiled copy for each set of options
+
+
+def test_pages_show_when_a_playbook_was_reviewed_and_a_source_checked(tmp_path):
+    pages = render_site(corpus_with(tmp_path, {"reviewed: 2026-11-01": "reviewed: 2026-03-07"}))
+    assert "**Last reviewed:** 7 March 2026" in pages["basics/minimal/index.md"]
+    assert (
+        "[Example](https://example.org/source) · checked 1 November 2026" in pages[layout.SOURCES]
+    )

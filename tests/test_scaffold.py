@@ -90,7 +90,13 @@ def _example_catalog() -> Catalog:
         {
             "sections": [{"id": "basics", "title": "B", "summary": "S."}],
             "sources": [
-                {"id": "some-source", "title": "S", "publisher": "P", "url": "https://e.org"}
+                {
+                    "id": "some-source",
+                    "title": "S",
+                    "publisher": "P",
+                    "url": "https://e.org",
+                    "checked": "2026-11-01",
+                }
             ],
             "incidents": [
                 {

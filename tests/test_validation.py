@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -212,3 +214,37 @@ def test_every_site_wide_page_the_renderer_makes_is_known_to_layout():
     sections = {playbook.section for playbook in real_corpus().playbooks}
     outside_sections = {path for path in made if path.split("/")[0] not in sections}
     assert outside_sections == set(layout.site_wide_pages())
+
+
+def all_problems_for(tmp_path: Path, name: str, text: str) -> list[Problem]:
+    folder = tmp_path / "playbooks"
+    shutil.copytree(FIXTURES / "minimal", folder, dirs_exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return load_corpus(folder, tmp_path)[1]
+
+
+def test_a_source_without_a_checked_date_is_an_error(tmp_path):
+    catalog = (FIXTURES / "minimal" / "_catalog.yml").read_text(encoding="utf-8")
+    text = re.sub(r"^    checked: .*\n", "", catalog, count=1, flags=re.M)
+    [problem] = all_problems_for(tmp_path, "_catalog.yml", text)
+    assert (problem.severity, problem.message) == ("error", "missing required key 'checked'")
+    assert problem.line == line_of(text, "- id: example-source")
+
+
+def test_a_playbook_without_a_reviewed_date_is_an_error(tmp_path):
+    text = re.sub(r"^reviewed: .*\n", "", MINIMAL, flags=re.M)
+    [problem] = problems_for(tmp_path, text)
+    assert problem.message == "missing required key 'reviewed'"
+
+
+def test_a_source_unchecked_for_a_year_draws_a_warning_at_its_date(tmp_path):
+    catalog = (FIXTURES / "minimal" / "_catalog.yml").read_text(encoding="utf-8")
+    year_ago = date.today() - timedelta(days=366)
+    text = re.sub(r"^    checked: .*$", f"    checked: {year_ago}", catalog, count=1, flags=re.M)
+    [warning] = all_problems_for(tmp_path, "_catalog.yml", text)
+    assert warning.severity == "warning"
+    assert (warning.path, warning.line) == ("playbooks/_catalog.yml", line_of(text, "checked:"))
+    assert f"'example-source' was last checked on {year_ago}" in warning.message
+    recent = date.today() - timedelta(days=364)
+    text = re.sub(r"^    checked: .*$", f"    checked: {recent}", catalog, count=1, flags=re.M)
+    assert all_problems_for(tmp_path, "_catalog.yml", text) == []
