@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
@@ -66,18 +67,29 @@ def load_corpus(
         memo.keep_only(paths)
     playbooks = tuple(playbook for playbook, _ in results if playbook is not None)
     problems += (problem for _, file_problems in results for problem in file_problems)
-    for stray in sorted(playbooks_dir.glob("*.yaml")):
-        problems.append(
-            Problem(
-                display_path(stray, root),
-                0,
-                0,
-                "playbooks use the .yml extension; rename this file",
-            )
-        )
+    problems += _unread_yaml(playbooks_dir, root)
     if catalog is None or any(p.severity == "error" for p in problems):
         return None, problems
     return Corpus(catalog, playbooks), problems
+
+
+def _unread_yaml(playbooks_dir: Path, root: Path) -> list[Problem]:
+    """YAML files the loader would pass over without a word: a playbook saved as ``.yaml``
+    or ``.YML``, or put in a subfolder, must not silently vanish from the site."""
+    read = {*playbook_files(playbooks_dir), playbooks_dir / CATALOG_FILE}
+    problems = []
+    for folder, subfolders, files in os.walk(playbooks_dir):
+        subfolders.sort()
+        for name in sorted(files):
+            path = Path(folder, name)
+            if path.suffix.lower() not in {".yml", ".yaml"} or path in read:
+                continue
+            if path.parent != playbooks_dir:
+                message = "is in a subfolder, which is never read; move it into playbooks/"
+            else:
+                message = "playbooks use the .yml extension, in lower case; rename this file"
+            problems.append(Problem(display_path(path, root), 0, 0, message))
+    return problems
 
 
 def playbook_files(playbooks_dir: Path) -> list[Path]:

@@ -248,3 +248,23 @@ def test_a_source_unchecked_for_a_year_draws_a_warning_at_its_date(tmp_path):
     recent = date.today() - timedelta(days=364)
     text = re.sub(r"^    checked: .*$", f"    checked: {recent}", catalog, count=1, flags=re.M)
     assert all_problems_for(tmp_path, "_catalog.yml", text) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("second.yaml", "use the .yml extension, in lower case"),
+        ("second.YML", "use the .yml extension, in lower case"),
+        ("drafts/second.yml", "is in a subfolder, which is never read"),
+    ],
+)
+def test_a_playbook_the_loader_would_skip_is_reported_not_lost(tmp_path, name, message):
+    folder = tmp_path / "playbooks"
+    shutil.copytree(FIXTURES / "minimal", folder)
+    (folder / name).parent.mkdir(exist_ok=True)
+    (folder / name).write_text(MINIMAL.replace("id: minimal", "id: second"), encoding="utf-8")
+    (folder / "notes.txt").write_text("not YAML: not a playbook, not a problem")
+    corpus, problems = load_corpus(folder, tmp_path)
+    assert corpus is None
+    [problem] = problems
+    assert problem.path == f"playbooks/{name}" and message in problem.message
