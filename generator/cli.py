@@ -18,7 +18,7 @@ from typing import NoReturn
 from generator.advice import contributor_warnings
 from generator.cache import GenerateCache
 from generator.corpus import CATALOG_FILE, Corpus, load_catalog, load_corpus
-from generator.engines import ENGINES, BuildFailed
+from generator.engines import ENGINES, MKDOCS_FAMILY, BuildFailed
 from generator.idstability import BaseUnavailable, check_id_stability
 from generator.lock import project_lock
 from generator.problems import Problem, display_path, format_problems, has_errors
@@ -236,7 +236,7 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
         print(f"{printed.getvalue()}playbooks: {summary}", file=sys.stderr)
 
     try:
-        return serve(project, args.port, regenerate)
+        return serve(project, args.port, regenerate, args.engine)
     except ServeFailed as error:
         raise Failure(str(error), USAGE) from error
 
@@ -303,5 +303,6 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="live preview on 127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--engine", choices=MKDOCS_FAMILY, default="mkdocs")
     serve.set_defaults(handler=_serve)
     return parser

@@ -1,10 +1,11 @@
-"""Run a static-site engine on the generated tree: MkDocs, or Zensical, its successor.
+"""Run a static-site engine on the generated tree: MkDocs, ProperDocs or Zensical.
 
-Both read ``mkdocs.yml`` and run as separate programs; the generator never imports them.
-They differ in how they are told where to write and how they report problems, and this
-module hides those differences: each build is strict, and a refusal becomes
-:class:`BuildFailed` with one ``path:line:col: level: message`` line per problem where the
-engine says where.
+All three read ``mkdocs.yml`` and run as separate programs; the generator never imports them.
+ProperDocs is a maintained fork of MkDocs 1.x with the same command line, so the two share
+one code path. They differ in how they are told where to write and how they report
+problems, and this module hides those differences: each build is strict, and a refusal
+becomes :class:`BuildFailed` with one ``path:line:col: level: message`` line per problem
+where the engine says where.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ import yaml
 
 from generator.project import Project
 
-ENGINES = ("mkdocs", "zensical")
+ENGINES = ("mkdocs", "properdocs", "zensical")
+MKDOCS_FAMILY = ("mkdocs", "properdocs")
+"""Engines with MkDocs' command line, plugins and hooks; they can also build the offline copy."""
+PROPERDOCS_INSTALL = "pip install -e '.[properdocs]'"
 ZENSICAL_INSTALL = "pip install -e '.[zensical]'"
+_INSTALL = {"properdocs": PROPERDOCS_INSTALL, "zensical": ZENSICAL_INSTALL}
 _SCRATCH_PREFIX = ".playbooks-build-"
 """Derived configs and Zensical's output folder live in the project root for one build."""
 
@@ -59,16 +64,25 @@ def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool =
 
     ``offline`` builds the copy readers open from ``file://`` (see mkdocs.yml's ``offline``).
     """
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    require_engine(engine)
     env = {**engine_environment(), "PLAYBOOKS_OFFLINE": str(offline).lower()}
     _clear_leftovers(project)
-    if engine == "mkdocs":
-        _run_mkdocs(project, site_dir, env, offline)
+    if engine in MKDOCS_FAMILY:
+        _run_mkdocs(project, engine, site_dir, env, offline)
     elif offline:
-        raise ValueError("the offline copy is built with MkDocs; drop --engine zensical")
+        raise ValueError(
+            "the offline copy is built with MkDocs or ProperDocs; drop --engine zensical"
+        )
     else:
         _run_zensical(project, site_dir, env)
+
+
+def require_engine(engine: str) -> None:
+    """Fail in one line, saying how to install it, when ``engine`` cannot run here."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    if importlib.util.find_spec(engine) is None:
+        raise ValueError(f"{engine} is not installed; run: {_INSTALL.get(engine, 'make')}")
 
 
 def engine_environment() -> dict[str, str]:
@@ -77,20 +91,20 @@ def engine_environment() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def _run_mkdocs(project: Project, site_dir: Path, env: dict[str, str], offline: bool) -> None:
+def _run_mkdocs(
+    project: Project, engine: str, site_dir: Path, env: dict[str, str], offline: bool
+) -> None:
     # Never pass --quiet: it hides warnings from MkDocs' strict-mode counter, and the build
     # then "passes" with broken links.
-    with _derived_config(
-        project, "mkdocs", _offline_settings(project) if offline else {}
-    ) as config:
+    with _derived_config(project, engine, _offline_settings(project) if offline else {}) as config:
         command = [
-            sys.executable, "-m", "mkdocs", "build", "--strict",
+            sys.executable, "-m", engine, "build", "--strict",
             "--config-file", str(config), "--site-dir", str(site_dir),
         ]  # fmt: skip
         lines = _run(command, project.root, env)
     if lines is not None:
         details = [line for line in lines if "WARNING" in line or "ERROR" in line] or lines[-5:]
-        raise BuildFailed("mkdocs build failed; the previous site was kept", details)
+        raise BuildFailed(f"{engine} build failed; the previous site was kept", details)
 
 
 def _offline_settings(project: Project) -> dict[str, Any]:
@@ -103,8 +117,6 @@ def _offline_settings(project: Project) -> dict[str, Any]:
 def _run_zensical(project: Project, site_dir: Path, env: dict[str, str]) -> None:
     """Zensical 0.0.73 has no ``--site-dir`` and writes only inside the project, so it builds
     into a scratch folder there, named in a derived config."""
-    if importlib.util.find_spec("zensical") is None:
-        raise ValueError(f"Zensical is not installed; run: {ZENSICAL_INSTALL}")
     scratch = project.root / f"{_SCRATCH_PREFIX}zensical-site-{os.getpid()}"
     # overrides/ fixes Material for MkDocs only; Zensical's own templates differ and need none.
     settings = {"site_dir": scratch.name, "theme": {"custom_dir": None}}

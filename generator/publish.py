@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 from generator.corpus import Corpus
-from generator.engines import run_engine
+from generator.engines import MKDOCS_FAMILY, run_engine
 from generator.exports import api_files
 from generator.project import Project
 from generator.site_build import build_site
@@ -35,17 +35,18 @@ def publish(
     def finish(site: Path) -> None:
         write_files(site, extras)
         if not offline:
-            add_offline_zip(project, site, extras)
+            add_offline_zip(project, site, extras, engine)
 
     build_site(project, site_dir, engine, offline=offline, finish=finish)
 
 
-def add_offline_zip(project: Project, site: Path, extras: dict[str, str]) -> None:
-    """Build the offline copy (always with MkDocs: see docs/project/engines.md) and zip it into
-    ``site``."""
+def add_offline_zip(project: Project, site: Path, extras: dict[str, str], engine: str) -> None:
+    """Build the offline copy with the site's own engine and zip it into ``site``. Zensical
+    cannot make it yet (it reads no template overrides, and the copy needs one for its
+    vendored shim: docs/project/engines.md), so its sites carry a copy made by MkDocs."""
     with tempfile.TemporaryDirectory(prefix="playbooks-offline-") as scratch:
         copy = Path(scratch) / OFFLINE_FOLDER
-        run_engine(project, "mkdocs", copy, offline=True)
+        run_engine(project, engine if engine in MKDOCS_FAMILY else "mkdocs", copy, offline=True)
         write_files(copy, extras)
         zip_folder(copy, site / OFFLINE_ZIP)
 

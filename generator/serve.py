@@ -18,7 +18,7 @@ from typing import IO
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.engines import ConfigUnreadable, engine_environment, read_config
+from generator.engines import ConfigUnreadable, engine_environment, read_config, require_engine
 from generator.project import Project
 
 DEBOUNCE_SECONDS = 0.15
@@ -47,8 +47,15 @@ class PlaybookChanges(FileSystemEventHandler):
             self.event.set()
 
 
-def serve(project: Project, port: int, regenerate: Callable[[], None]) -> int:
-    """Run until interrupted; ``regenerate`` reports its own problems and never raises."""
+def serve(
+    project: Project, port: int, regenerate: Callable[[], None], engine: str = "mkdocs"
+) -> int:
+    """Run until interrupted; ``regenerate`` reports its own problems and never raises.
+    ``engine`` is MkDocs or ProperDocs: both serve with live reload."""
+    try:
+        require_engine(engine)
+    except ValueError as error:
+        raise ServeFailed(str(error)) from error
     _check_port_free(port)
     try:
         read_config(project.mkdocs_config)
@@ -63,7 +70,7 @@ def serve(project: Project, port: int, regenerate: Callable[[], None]) -> int:
     observer.start()
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "mkdocs", "serve", "--livereload",
+            sys.executable, "-m", engine, "serve", "--livereload",
             "--dev-addr", f"127.0.0.1:{port}", "--config-file", str(project.mkdocs_config),
         ],
         cwd=project.root,

@@ -1,12 +1,53 @@
-"""The second engine: Zensical builds the same sources, and reports problems at their lines."""
+"""The other engines: ProperDocs and Zensical build the same pages with the same links as
+MkDocs, and report problems at their lines."""
 
 from __future__ import annotations
 
 import importlib.util
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import pytest
 
 from generator import engines, layout
+from generator.publish import OFFLINE_ZIP
+from tests.sitecheck import is_local, read_site
 from tests.support import build
 from tests.test_site import real_corpus
+
+THEME_ANCHORS = {"__skip"}
+"""Zensical's theme adds a skip link to an anchor of its own; it is not the content's."""
+
+
+def site_links(site: Path) -> dict[str, set[str]]:
+    """Each HTML page of a built site, with the pages and anchors of the site it links to."""
+    links = {}
+    for url, page in read_site(site).items():
+        targets = set()
+        for link in page.links:
+            if not is_local(link) or link.startswith("mailto:"):
+                continue
+            target = urlsplit(urljoin("/" + url, link))
+            if target.fragment not in THEME_ANCHORS:
+                targets.add(unquote(target.path) + (f"#{target.fragment}" * bool(target.fragment)))
+        links[url] = targets
+    return links
+
+
+@pytest.mark.parametrize("engine", ["properdocs", "zensical"])
+def test_each_engine_makes_the_pages_and_links_that_mkdocs_makes(site, project, engine, capsys):
+    built = project / "site"
+    assert build(project, built, "--engine", engine) == 0, capsys.readouterr().err
+    assert site_links(built) == site_links(site.folder)
+
+
+def test_properdocs_makes_its_own_offline_copy(project, capsys):
+    built = project / "site"
+    assert build(project, built, "--engine", "properdocs") == 0, capsys.readouterr().err
+    with zipfile.ZipFile(built / OFFLINE_ZIP) as archive:
+        home = archive.read("outage-playbooks/index.html").decode("utf-8")
+    assert '<meta name="generator" content="mkdocs-ProperDocs ' in home
 
 
 def test_zensical_builds_the_same_sources(project, capsys):

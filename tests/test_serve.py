@@ -38,9 +38,9 @@ def test_serve_regenerates_on_yaml_edit(project):
     assert "keeps the last good pages" in errors
 
 
-def start_serve(project: Path, port: int) -> subprocess.Popen[str]:
+def start_serve(project: Path, port: int, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "generator", "serve", "--port", str(port)],
+        [sys.executable, "-m", "generator", "serve", "--port", str(port), *extra],
         cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -128,3 +128,14 @@ def test_a_server_that_stops_by_itself_is_one_line_and_exit_2(project):
     assert server.returncode == 2
     assert "Traceback" not in errors
     assert errors.strip().splitlines()[-1].startswith("playbooks: the preview server stopped: ")
+
+
+def test_properdocs_serves_the_preview_too(project):
+    port = free_port()
+    server = start_serve(project, port, "--engine", "properdocs")
+    try:
+        page = wait_for(lambda: fetch(f"http://127.0.0.1:{port}/"))
+        assert "Live preview" in page and 'content="mkdocs-ProperDocs ' in page
+    finally:
+        server.terminate()
+        server.communicate(timeout=30)
