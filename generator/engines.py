@@ -23,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from generator import leftovers
 from generator.project import Project
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
@@ -34,6 +35,7 @@ _INSTALL = {"properdocs": PROPERDOCS_INSTALL, "zensical": ZENSICAL_INSTALL}
 _SCRATCH_PREFIX = ".playbooks-build-"
 """Derived configs and Zensical's output folder live in the project root for one build."""
 
+_DERIVED_HEADER = "# Written by `playbooks build` for one build; safe to delete.\n"
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ZENSICAL_PROBLEM = re.compile(r"^(Warning|Error): (.+)$")
 _ZENSICAL_PLACE = re.compile(r"\[ (\S+):(\d+):(\d+) \]")
@@ -120,7 +122,7 @@ def _run_zensical(project: Project, site_dir: Path, env: dict[str, str]) -> None
     scratch = project.root / f"{_SCRATCH_PREFIX}zensical-site-{os.getpid()}"
     # overrides/ fixes Material for MkDocs only; Zensical's own templates differ and need none.
     settings = {"site_dir": scratch.name, "theme": {"custom_dir": None}}
-    shutil.rmtree(scratch, ignore_errors=True)
+    leftovers.make_marked(scratch)
     try:
         with _derived_config(project, "zensical", settings) as config:
             command = [sys.executable, "-m", "zensical", "build", "--strict"]
@@ -130,19 +132,28 @@ def _run_zensical(project: Project, site_dir: Path, env: dict[str, str]) -> None
             raise BuildFailed("zensical build failed; the previous site was kept", problems)
         site_dir.mkdir(exist_ok=True)
         for entry in scratch.iterdir():
-            shutil.move(entry, site_dir / entry.name)
+            if entry.name != leftovers.MARKER:
+                shutil.move(entry, site_dir / entry.name)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        leftovers.remove_if_marked(scratch)
 
 
 def _clear_leftovers(project: Project) -> None:
     """Scratch files of a build that was killed. Builds of one project take turns (the
-    project lock), so any that exist now belong to no running build."""
+    project lock), so any that exist now belong to no running build; only what carries our
+    mark is removed, whatever its name."""
     for leftover in project.root.glob(f"{_SCRATCH_PREFIX}*"):
-        if leftover.is_dir() and not leftover.is_symlink():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
+        if leftover.is_dir():
+            leftovers.remove_if_marked(leftover)
+        elif _is_derived_config(leftover):
             leftover.unlink(missing_ok=True)
+
+
+def _is_derived_config(path: Path) -> bool:
+    if path.is_symlink() or not path.is_file():
+        return False
+    with path.open(encoding="utf-8", errors="replace") as text:
+        return text.readline() == _DERIVED_HEADER
 
 
 @contextmanager
@@ -154,7 +165,7 @@ def _derived_config(project: Project, engine: str, settings: dict[str, Any]) -> 
         return
     config = project.root / f"{_SCRATCH_PREFIX}{engine}-{os.getpid()}.yml"
     config.write_text(
-        "# Written by `playbooks build` for one build; safe to delete.\n"
+        _DERIVED_HEADER
         + yaml.safe_dump({"INHERIT": project.mkdocs_config.name, **settings}, sort_keys=False),
         encoding="utf-8",
     )

@@ -20,17 +20,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from generator import leftovers
 from generator.engines import run_engine
 from generator.project import Project
 
 SITE_MARKER = ".built-by-playbooks"
 """Written into every site we build. A folder without it is never replaced: ``--site-dir ~``
 or ``--site-dir docs`` must fail, not delete someone's files."""
-
-LEFTOVER_MARKER = ".playbooks-leftover"
-"""Written into each folder a build puts beside the site, holding that folder's own name.
-A later build removes or restores a sibling only when its marker names it, so neither a
-folder someone made nor a copy of one of ours under another name is ever touched."""
 
 _SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
@@ -58,16 +54,14 @@ def build_site(
     staging = _sibling(site_dir, "building", os.getpid())
     with _terminate_as_interrupt():
         try:
-            staging.mkdir()
-            _mark_leftover(staging)  # hidden: the engine's clean-up leaves it be
+            leftovers.make_marked(staging)
             run_engine(project, engine, staging, offline=offline)
             if finish is not None:
                 finish(staging)
             (staging / SITE_MARKER).write_text("Built by `playbooks build`.\n", encoding="utf-8")
             _swap_in(staging, site_dir)
         finally:
-            if _is_leftover(staging):
-                shutil.rmtree(staging, ignore_errors=True)
+            leftovers.remove_if_marked(staging)
 
 
 def _check_replaceable(site_dir: Path) -> None:
@@ -98,27 +92,15 @@ def _swap_in(staging: Path, site_dir: Path) -> None:
     retired = _sibling(site_dir, "old", os.getpid())
     with _signals_deferred():
         if site_dir.exists():
-            (site_dir / LEFTOVER_MARKER).write_text(f"{retired.name}\n", encoding="utf-8")
+            leftovers.mark(site_dir, retired.name)
             os.replace(site_dir, retired)
         os.replace(staging, site_dir)
-        (site_dir / LEFTOVER_MARKER).unlink()
+        (site_dir / leftovers.MARKER).unlink()
     shutil.rmtree(retired, ignore_errors=True)
 
 
 def _sibling(site_dir: Path, role: str, pid: int) -> Path:
     return site_dir.with_name(f"{site_dir.name}.{role}-{pid}")
-
-
-def _mark_leftover(folder: Path) -> None:
-    (folder / LEFTOVER_MARKER).write_text(f"{folder.name}\n", encoding="utf-8")
-
-
-def _is_leftover(folder: Path) -> bool:
-    """Made by a build as this very folder: its marker names it."""
-    marker = folder / LEFTOVER_MARKER
-    if folder.is_symlink() or not marker.is_file() or marker.is_symlink():
-        return False
-    return marker.read_text(encoding="utf-8", errors="replace").strip() == folder.name
 
 
 def _recover_leftovers(site_dir: Path) -> None:
@@ -128,11 +110,11 @@ def _recover_leftovers(site_dir: Path) -> None:
         return
     for leftover in sorted(site_dir.parent.iterdir()):
         match = pattern.fullmatch(leftover.name)
-        if not match or _alive(int(match.group(2))) or not _is_leftover(leftover):
+        if not match or _alive(int(match.group(2))) or not leftovers.is_marked(leftover):
             continue
         if match.group(1) == "old" and not site_dir.exists():
             os.replace(leftover, site_dir)
-            (site_dir / LEFTOVER_MARKER).unlink()
+            (site_dir / leftovers.MARKER).unlink()
         else:
             shutil.rmtree(leftover, ignore_errors=True)
 

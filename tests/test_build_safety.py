@@ -23,7 +23,8 @@ import pytest
 
 from generator.cli import main
 from generator.engines import _run
-from generator.site_build import LEFTOVER_MARKER, SITE_MARKER
+from generator.leftovers import MARKER as LEFTOVER_MARKER
+from generator.site_build import SITE_MARKER
 from tests.sitecheck import broken_internal_links, read_site
 from tests.support import FIXTURES, REPO, build, copy_project, wait_for
 

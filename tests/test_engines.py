@@ -10,12 +10,13 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 
-from generator import engines, layout
+from generator import engines, layout, leftovers
 from generator.publish import OFFLINE_ZIP
 from tests.sitecheck import is_local, read_site
 from tests.support import build
 from tests.test_site import real_corpus
 
+DERIVED_HEADER = "# Written by `playbooks build` for one build; safe to delete.\n"
 THEME_ANCHORS = {"__skip"}
 """Zensical's theme adds a skip link to an anchor of its own; it is not the content's."""
 
@@ -52,9 +53,21 @@ def test_properdocs_makes_its_own_offline_copy(project, capsys):
 
 def test_zensical_builds_the_same_sources(project, capsys):
     killed = project / ".playbooks-build-zensical-site-999999"  # as a killed build leaves it
-    killed.mkdir()
+    leftovers.make_marked(killed)
+    stale_config = project / ".playbooks-build-mkdocs-999999.yml"
+    stale_config.write_text(DERIVED_HEADER + "INHERIT: mkdocs.yml\n")
+    theirs = [project / ".playbooks-build-notes", project / ".playbooks-build-todo.yml"]
+    theirs[0].mkdir()
+    theirs[1].write_text("someone's own file, named like ours\n")
     site = project / "site"
     assert build(project, site, "--engine", "zensical") == 0, capsys.readouterr().err
+    assert not killed.exists() and not stale_config.exists()
+    assert all(path.exists() for path in theirs)
+    for path in theirs:  # the checks below look for anything left with our prefix
+        if path.is_dir():
+            path.rmdir()
+        else:
+            path.unlink()
     for playbook in real_corpus().playbooks:
         html = site / layout.site_url_path(layout.playbook_page(playbook)) / "index.html"
         text = html.read_text(encoding="utf-8")
