@@ -1,0 +1,89 @@
+"""The first hour on a phone: from the home page's "What is not working?" to a tickable step
+of the matching seller checklist in one tap, without scrolling, with or without JavaScript."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+PHONE = {"width": 390, "height": 844}
+
+
+def triage_links(site: Any) -> list[str]:
+    """The choices' targets, as the home page links them (relative to the site root)."""
+    home = (site.folder / "index.html").read_text(encoding="utf-8")
+    [triage] = re.findall(r'<div class="triage">(.*?)</div>', home, flags=re.S)
+    return re.findall(r'<a href="([^"]+)"', triage)
+
+
+@pytest.fixture
+def phone(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    yield context.new_page()
+    context.close()
+
+
+def on_screen(page: Any, locator: Any) -> bool:
+    """Wholly inside the viewport and below Material's fixed header."""
+    box = locator.bounding_box()
+    header = page.locator(".md-header").bounding_box()
+    return (
+        bool(box and header)
+        and header["height"] <= box["y"]
+        and (box["y"] + box["height"] <= PHONE["height"])
+    )
+
+
+def test_the_home_page_offers_a_choice_for_each_kind_of_outage(site):
+    links = triage_links(site)
+    assert len(links) >= 8
+    assert all(urlsplit(link).fragment in {"during", "after"} for link in links)
+
+
+def test_each_choice_opens_a_tickable_step_in_one_tap_without_scrolling(site, phone):
+    for index, link in enumerate(triage_links(site)):
+        phone.goto(site.url)
+        choice = phone.locator(".triage a").nth(index)
+        assert on_screen(phone, choice), f"{link} needs scrolling on the home page"
+        choice.click()
+        phase = urlsplit(link).fragment
+        phone.wait_for_url(f"**#{phase}")
+        first = phone.locator(f'ul[data-phase="{phase}"] input[type="checkbox"]').first
+        first.wait_for()
+        phone.wait_for_timeout(300)  # the browser's scroll to the anchor settles
+        assert on_screen(phone, first), f"{link}: the first step is not on screen"
+        first.check()
+        key = first.get_attribute("data-item")
+        phone.goto(phone.url.split("#")[0])  # the full checklist, from its top
+        assert phone.locator(f'input[data-item="{key}"]').is_checked(), link
+
+
+def test_the_choices_are_plain_links_that_work_without_javascript(site, browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        link = triage_links(site)[0]
+        page.goto(site.url)
+        page.locator(".triage a").first.click()
+        page.wait_for_url(f"**#{urlsplit(link).fragment}")
+        assert page.locator(f"#{urlsplit(link).fragment}").count() == 1
+    finally:
+        context.close()
+
+
+def test_a_checklist_page_lets_you_jump_to_during(site, phone):
+    for link in triage_links(site):
+        if urlsplit(link).fragment != "during":
+            continue
+        phone.goto(site.url + link.split("#")[0].removeprefix("./"))
+        jump = phone.locator(".checklist-jump a", has_text="During")
+        assert on_screen(phone, jump)
+        jump.click()
+        first = phone.locator('ul[data-phase="during"] input[type="checkbox"]').first
+        phone.wait_for_timeout(300)
+        assert on_screen(phone, first)
+        return
