@@ -123,18 +123,21 @@ def code_block(text: str) -> Markup:
     return Markup(f"{fence}text\n{text.rstrip()}\n{fence}")
 
 
-def front_matter(title: str, description: str) -> Markup:
+def front_matter(title: str, description: str, search_boost: float | None = None) -> Markup:
     """YAML front matter for MkDocs.
 
     Material prints ``page.title | striptags`` into ``<title>`` and the navigation unescaped,
     and escapes it elsewhere (footer labels): so a title goes in as written, which is safe
     because the model refuses ``<``, ``>`` and entities in titles. ``page.meta.description``
-    lands in an attribute unescaped, so it is escaped here.
+    lands in an attribute unescaped, so it is escaped here. ``search_boost`` ranks the page
+    higher in Material's search (its ``search.boost``).
     """
     fields: dict[str, Any] = {
         "title": str(title),
         "description": html.escape(" ".join(str(description).split()), quote=True),
     }
+    if search_boost is not None:
+        fields["search"] = {"boost": search_boost}
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
     return Markup("---\n" + "\n".join(lines) + "\n---")
 

@@ -1,14 +1,18 @@
 """The first hour on a phone: from the home page's "What is not working?" to a tickable step
-of the matching seller checklist in one tap, without scrolling, with or without JavaScript."""
+of the matching seller checklist in one tap, without scrolling, with or without JavaScript;
+and a search in a seller's own words that finds a seller checklist."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import pytest
+
+from generator import layout
+from tests.support import real_corpus
 
 PHONE = {"width": 390, "height": 844}
 
@@ -87,3 +91,22 @@ def test_a_checklist_page_lets_you_jump_to_during(site, phone):
         phone.wait_for_timeout(300)
         assert on_screen(phone, first)
         return
+
+
+def seller_checklist_paths() -> set[str]:
+    return {
+        "/" + layout.site_url_path(layout.checklist_page(playbook, checklist))
+        for playbook in real_corpus().playbooks
+        for checklist in playbook.checklists
+        if checklist.audience == "sellers"
+    }
+
+
+@pytest.mark.parametrize("query", ["ads", "prime day", "FBA inbound", "multichannel"])
+def test_search_puts_a_seller_checklist_in_the_top_three(site, phone, query):
+    phone.goto(f"{site.url}?q={quote(query)}")
+    results = phone.locator(".md-search-result__item > a")
+    results.first.wait_for()
+    phone.wait_for_timeout(300)  # the worker fills the list in one go; let it settle
+    top = [urlsplit(href).path for href in results.evaluate_all("as => as.map(a => a.href)")]
+    assert seller_checklist_paths() & set(top[:3]), f"{query!r}: {top[:3]}"
