@@ -123,6 +123,22 @@ def code_block(text: str) -> Markup:
     return Markup(f"{fence}text\n{text.rstrip()}\n{fence}")
 
 
+_PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*\b")
+"""A word in capitals: the text a reader replaces before sending a template."""
+
+
+def message_block(text: str) -> Markup:
+    """A message template as a code block for HTML, with every placeholder marked, so that a
+    stressed reader sees at once what to fill in; a copy of its text is what they send."""
+    marked = _PLACEHOLDER.sub(_mark, html.escape(text.strip(), quote=False))
+    return Markup(f'<pre class="message-template"><code>{marked}</code></pre>')
+
+
+def _mark(match: re.Match[str]) -> str:
+    word = match.group()
+    return word if len(word) == 1 else f"<mark>{word}</mark>"  # "A" begins a sentence
+
+
 def front_matter(title: str, description: str, search_boost: float | None = None) -> Markup:
     """YAML front matter for MkDocs.
 

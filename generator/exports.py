@@ -78,6 +78,11 @@ def checklist_markdown(playbook: Playbook, checklist: Checklist, refs: CrossRefs
             for source_id in item.sources:
                 source = refs.sources[source_id]
                 lines.append(f"  Source: [{_md(source.title)}]({escaping.url(source.url)})")
+            for template_id in item.templates:
+                message = playbook.template(template_id)
+                lines += ["", f"  Message to copy: {_md(message.title)}", ""]
+                lines += [f"      {line}".rstrip() for line in message.body.strip().splitlines()]
+                lines.append("")
     return "\n".join(lines) + "\n"
 
 

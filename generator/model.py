@@ -233,6 +233,13 @@ class ChecklistItem(Strict):
     text: Line
     why: Line | None = None
     sources: SourceRefs = []
+    templates: Annotated[
+        list[Slug],
+        Field(
+            description="Ids of this playbook's message templates that the step uses; "
+            "they are shown with the step."
+        ),
+    ] = []
     renamed_from: Annotated[
         list[Slug], Field(description="Former ids of this item, so saved ticks follow it.")
     ] = []
@@ -302,6 +309,10 @@ class Playbook(Strict):
     def impacts_on(self, stakeholder: str) -> list[Impact]:
         """This playbook's impacts on one stakeholder, in the order written."""
         return [impact for impact in self.impacts if impact.stakeholder == stakeholder]
+
+    def template(self, template_id: str) -> MessageTemplate:
+        """The template with this id; the references check makes sure there is one."""
+        return next(template for template in self.templates if template.id == template_id)
 
     def cause(self, cause_id: str) -> Cause:
         """The cause with this id; the references check makes sure there is one."""

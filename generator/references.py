@@ -84,8 +84,12 @@ def check_playbook(
     for index, mitigation in _entries(data.get("mitigations")):
         loc = ("mitigations", index, "addresses")
         problems += _known(source, loc, mitigation.get("addresses"), cause_ids, "cause")
+    template_ids = {_id(template) for _, template in _entries(data.get("templates"))}
     for index, checklist in _entries(data.get("checklists")):
         problems += _check_checklist(source, ("checklists", index), checklist)
+        for phase, position, item in _checklist_items(checklist):
+            loc = ("checklists", index, phase, position, "templates")
+            problems += _known(source, loc, item.get("templates"), template_ids, "template")
     if catalog is not None:
         problems += _check_catalog_refs(data, catalog, source)
     return problems

@@ -70,6 +70,7 @@ def make_environment() -> Environment:
         url=escaping.url,
         attr=escaping.attribute,
         code_block=escaping.code_block,
+        message_block=escaping.message_block,
         id=escaping.identifier,
     )
     env.globals.update(

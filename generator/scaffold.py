@@ -112,6 +112,7 @@ checklists:
     during:
       - id: todo-respond
         text: $todo one thing to do while it is down.
+        #? templates: [todo-message]
     #? after:
     #?   - id: todo-recover
     #?     text: $todo one thing to do once it is over.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from generator.escaping import code_block, front_matter, inline, prose
+from generator.escaping import code_block, front_matter, inline, message_block, prose
 
 EXTENSIONS = ["toc", "attr_list", "md_in_html", "admonition", "tables"]
 
@@ -109,3 +109,10 @@ def test_prose_links_keep_their_text_escaped_and_their_code():
     assert escaped == "Read [the <code>&#60;b&#62;</code> guide](https://example.org/a) now."
     html = markdown.markdown(escaped)
     assert '<a href="https://example.org/a">the <code>&#60;b&#62;</code> guide</a>' in html
+
+
+def test_message_templates_mark_their_placeholders_and_stay_inert():
+    block = str(message_block("A note to BUYER-NAME: <b>late</b> & sorry, ORDER-NUMBER.\n"))
+    assert block.startswith('<pre class="message-template"><code>A note to <mark>BUYER-NAME')
+    assert "&lt;b&gt;late&lt;/b&gt; &amp; sorry, <mark>ORDER-NUMBER</mark>." in block
+    assert "<mark>A</mark>" not in block

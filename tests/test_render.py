@@ -117,3 +117,30 @@ def test_pages_show_when_a_playbook_was_reviewed_and_a_source_checked(tmp_path):
     assert (
         "[Example](https://example.org/source) · checked 1 November 2026" in pages[layout.SOURCES]
     )
+
+
+def test_a_step_shows_the_messages_it_uses_on_its_page_in_the_binder_and_the_download(tmp_path):
+    corpus = corpus_with(
+        tmp_path,
+        {
+            "        text: Do the second thing.\n": (
+                "        text: Do the second thing.\n        templates: [delay-note]\n"
+            ),
+            "incidents: [example-incident]\n": (
+                "incidents: [example-incident]\ntemplates:\n  - id: delay-note\n"
+                "    title: Delay note\n    use_when: An order is late.\n"
+                "    body: Hello BUYER-NAME, your order ships on DATE.\n"
+            ),
+        },
+    )
+    pages = render_site(corpus)
+    marked = "Hello <mark>BUYER-NAME</mark>, your order ships on <mark>DATE</mark>."
+    checklist = pages["basics/minimal/seller.md"]
+    assert '<details class="checklist-template"><summary>Message to copy: Delay note' in checklist
+    assert marked in checklist
+    assert marked in pages["binders/sellers.md"]
+    download = pages["basics/minimal/seller.txt"]
+    assert (
+        "  Message to copy: Delay note\n\n      Hello BUYER-NAME, your order ships on DATE.\n"
+        in (download)
+    )

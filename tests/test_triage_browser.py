@@ -110,3 +110,22 @@ def test_search_puts_a_seller_checklist_in_the_top_three(site, phone, query):
     phone.wait_for_timeout(300)  # the worker fills the list in one go; let it settle
     top = [urlsplit(href).path for href in results.evaluate_all("as => as.map(a => a.href)")]
     assert seller_checklist_paths() & set(top[:3]), f"{query!r}: {top[:3]}"
+
+
+def test_a_step_shows_the_message_it_needs_ready_to_copy(site, browser):
+    playbook = next(p for p in real_corpus().playbooks if p.id == "marketplace-outages-explained")
+    checklist = next(c for c in playbook.checklists if c.id == "seller-contingency")
+    page_url = site.url + layout.site_url_path(layout.checklist_page(playbook, checklist))
+    context = browser.new_context(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    try:
+        page.goto(page_url)
+        step = page.locator('li.checklist-item:has(input[data-item$="/message-buyers"])')
+        message = step.locator("details.checklist-template")
+        message.locator("summary").click()
+        assert message.locator("mark", has_text="ORDER-NUMBER").count() == 1
+        message.locator('button[data-md-type="copy"]').click()
+        copied = page.evaluate("navigator.clipboard.readText()")
+        assert copied.startswith("Hello BUYER-NAME,") and "<mark>" not in copied
+    finally:
+        context.close()

@@ -268,3 +268,21 @@ def test_a_playbook_the_loader_would_skip_is_reported_not_lost(tmp_path, name, m
     assert corpus is None
     [problem] = problems
     assert problem.path == f"playbooks/{name}" and message in problem.message
+
+
+def test_a_step_can_only_use_a_template_the_playbook_has(tmp_path):
+    template = (
+        "templates:\n  - id: delay-note\n    title: A note\n    use_when: Late.\n"
+        "    body: Hello BUYER-NAME.\n"
+    )
+    text = (
+        MINIMAL.replace(
+            "        text: Do the second thing.\n",
+            ("        text: Do the second thing.\n        templates: [delay-notes]\n"),
+        )
+        + template
+    )
+    [problem] = problems_for(tmp_path, text)
+    assert problem.line == line_of(text, "templates: [delay-notes]")
+    assert "unknown template 'delay-notes'; did you mean: delay-note" in problem.message
+    assert problems_for(tmp_path, text.replace("[delay-notes]", "[delay-note]")) == []
