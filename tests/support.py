@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import socket
 import threading
@@ -40,7 +41,15 @@ def copy_project(destination: Path, playbooks: Path = REPO / "playbooks") -> Pat
     shutil.copytree(playbooks, destination / "playbooks")
     shutil.copytree(REPO / "overrides", destination / "overrides")
     shutil.copytree(REPO / "docs", destination / "docs", ignore=_generated_pages)
+    if playbooks != REPO / "playbooks":
+        _drop_triage(destination / "docs" / "index.md")
     return destination
+
+
+def _drop_triage(home: Path) -> None:
+    """The home page's triage links the real playbooks, which a fixture corpus lacks."""
+    text = home.read_text(encoding="utf-8")
+    home.write_text(re.sub(r"<!-- triage:.*?<!-- /triage -->\n", "", text, flags=re.S))
 
 
 def real_corpus() -> Corpus:

@@ -55,7 +55,7 @@ def test_seller_contingency_checklist_is_complete(corpus):
         "order report",
         "offline",
         "handling time",
-        "template",
+        "message",
         "aws health dashboard",
         "platform-wide",
         "vacation settings",
