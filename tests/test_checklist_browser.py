@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -180,9 +179,7 @@ AFTER_REBUILD = {
 
 
 def test_ticks_follow_item_ids_across_a_rebuild(browser, tmp_path):
-    root = copy_project(tmp_path / "project")
-    shutil.rmtree(root / "playbooks")
-    shutil.copytree(FIXTURES / "minimal", root / "playbooks")
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
     served = serve_folder(root / "site")
     context = browser.new_context()
     try:
@@ -255,9 +252,7 @@ def test_tabs_from_builds_with_different_orders_agree_and_fall_quiet(browser, tm
     """A tab opened before a deploy and one opened after list the items in another order.
     Each writes what it sees; if each wrote its own order, they would undo each other's
     write forever, one storage event after the other."""
-    root = copy_project(tmp_path / "project")
-    shutil.rmtree(root / "playbooks")
-    shutil.copytree(FIXTURES / "minimal", root / "playbooks")
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
     served = serve_folder(root / "site")
     context = browser.new_context()
     context.add_init_script(COUNT_WRITES)

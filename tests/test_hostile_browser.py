@@ -127,6 +127,6 @@ def test_search_and_instant_navigation_run_nothing(hostile_site, watched):
     watched.assert_nothing_ran()
     results.first.locator("a").first.click()
     page.wait_for_url(f"**/{PLAYBOOK}**")
-    page.locator("article h2#overview").wait_for()
+    page.locator(".md-content article > h1").wait_for()  # a playbook or one of its checklists
     page.evaluate(PROVOKE)
     watched.assert_nothing_ran()
