@@ -62,6 +62,11 @@ AUDIENCES = {
 }
 LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
 PHASES = {"before": "Before an outage", "during": "During an outage", "after": "After it is over"}
+FULFILMENT = {
+    "fba": "Orders fulfilled by Amazon (FBA)",
+    "self": "Orders you ship yourself",
+}
+"""Whom a seller's step is for; a step that names neither is for every seller."""
 SOURCE_KINDS = {
     "reference": "Reference",
     "status": "Status page",
@@ -74,6 +79,7 @@ MitigationKind = Literal[tuple(MITIGATION_KINDS)]  # type: ignore[valid-type]
 Audience = Literal[tuple(AUDIENCES)]  # type: ignore[valid-type]
 Level = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
 SourceKind = Literal[tuple(SOURCE_KINDS)]  # type: ignore[valid-type]
+Fulfilment = Literal[tuple(FULFILMENT)]  # type: ignore[valid-type]
 
 
 def _slug(value: str) -> str:
@@ -240,6 +246,14 @@ class ChecklistItem(Strict):
             "they are shown with the step."
         ),
     ] = []
+    fulfilment: Annotated[
+        Fulfilment | None,
+        Field(
+            description="'fba' for a step only sellers using Fulfillment by Amazon need, "
+            "'self' for one only sellers who ship their own orders need; leave it out when "
+            "every seller needs it. Readers can filter seller checklists by it."
+        ),
+    ] = None
     renamed_from: Annotated[
         list[Slug], Field(description="Former ids of this item, so saved ticks follow it.")
     ] = []

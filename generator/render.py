@@ -45,6 +45,7 @@ LABELS = {
     "mitigation_kinds": MITIGATION_KINDS,
     "phases": PHASES,
     "source_kinds": SOURCE_KINDS,
+    "fulfilment_tags": {"fba": "FBA", "self": "You ship"},
     "stakeholders": STAKEHOLDERS,
 }
 

@@ -113,6 +113,7 @@ checklists:
       - id: todo-respond
         text: $todo one thing to do while it is down.
         #? templates: [todo-message]
+        #? fulfilment: fba
     #? after:
     #?   - id: todo-recover
     #?     text: $todo one thing to do once it is over.

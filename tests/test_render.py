@@ -144,3 +144,20 @@ def test_a_step_shows_the_messages_it_uses_on_its_page_in_the_binder_and_the_dow
         "  Message to copy: Delay note\n\n      Hello BUYER-NAME, your order ships on DATE.\n"
         in (download)
     )
+
+
+def test_steps_say_whom_they_are_for_and_only_then_the_page_offers_the_filter(tmp_path):
+    plain = render_site(corpus_with(tmp_path / "plain"))["basics/minimal/seller.md"]
+    assert "data-fulfilment" not in plain
+    marked = corpus_with(
+        tmp_path / "marked",
+        {
+            "        text: Do the second thing.\n": (
+                "        text: Do the second thing.\n        fulfilment: fba\n"
+            )
+        },
+    )
+    page = render_site(marked)["basics/minimal/seller.md"]
+    assert '<li class="checklist-item" data-fulfilment="fba">' in page
+    assert '<span class="checklist-tag">FBA</span> Do the second thing' in page
+    assert '<fieldset class="checklist-filter" data-fulfilment-filter>' in page

@@ -129,3 +129,42 @@ def test_a_step_shows_the_message_it_needs_ready_to_copy(site, browser):
         assert copied.startswith("Hello BUYER-NAME,") and "<mark>" not in copied
     finally:
         context.close()
+
+
+def contingency_url(site: Any) -> str:
+    playbook = next(p for p in real_corpus().playbooks if p.id == "marketplace-outages-explained")
+    checklist = next(c for c in playbook.checklists if c.id == "seller-contingency")
+    return site.url + layout.site_url_path(layout.checklist_page(playbook, checklist))
+
+
+def shown(page: Any, kind: str) -> int:
+    return page.locator(f'li[data-fulfilment="{kind}"]:visible').count()
+
+
+def test_the_fba_filter_hides_the_other_kind_of_step_and_is_remembered(site, phone):
+    phone.goto(contingency_url(site))
+    fba, own = (phone.locator(f'li[data-fulfilment="{kind}"]').count() for kind in ("fba", "self"))
+    assert fba and own and shown(phone, "fba") == fba and shown(phone, "self") == own
+    first_own = phone.locator('li[data-fulfilment="self"] input').first
+    first_own.check()
+    phone.get_by_label("I use FBA").check()
+    assert shown(phone, "self") == 0 and shown(phone, "fba") == fba
+    phone.reload()
+    assert phone.get_by_label("I use FBA").is_checked() and shown(phone, "self") == 0
+    phone.get_by_label("I ship myself").check()
+    assert shown(phone, "fba") == 0 and shown(phone, "self") == own
+    assert first_own.is_checked()  # filtering never touches a tick
+    phone.get_by_label("Every seller").check()
+    assert shown(phone, "fba") == fba and shown(phone, "self") == own
+
+
+def test_without_javascript_every_step_shows_and_the_filter_does_not(site, browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(contingency_url(site))
+        assert page.locator(".checklist-filter").is_hidden()
+        assert shown(page, "fba") == page.locator('li[data-fulfilment="fba"]').count() > 0
+        assert shown(page, "self") == page.locator('li[data-fulfilment="self"]').count() > 0
+    finally:
+        context.close()

@@ -3,6 +3,7 @@
 (() => {
   "use strict";
   const PREFIX = "outage-playbooks:v1:";
+  const FILTER = "outage-playbooks:fulfilment"; // "fba", "self" or "all", for every checklist
   const FORMAT = "outage-playbooks-checklist";
   const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
   const UNSAVED = "Ticks will not be saved: this browser's storage is off, full or unreadable. Reset to retry.";
@@ -167,6 +168,20 @@
         say(`${chosen.name} was not imported: ${error.message}`);
       }
     });
+
+    /* "I use FBA" / "I ship myself": hides the other kind's steps; ticks are untouched. */
+    const filter = find("[data-fulfilment-filter]");
+    const showOnly = (value) => {
+      box.dataset.showing = ["fba", "self"].includes(value) ? value : "all";
+      filter.querySelector(`[value="${box.dataset.showing}"]`).checked = true;
+    };
+    if (filter) {
+      try { showOnly(localStorage.getItem(FILTER)); } catch { showOnly("all"); }
+      filter.addEventListener("change", ({ target }) => {
+        showOnly(target.value);
+        try { localStorage.setItem(FILTER, target.value); } catch { /* kept for this page */ }
+      });
+    }
 
     all(box, "noscript").forEach((n) => n.remove()); // instant navigation parses it as markup
     update(() => {}); // first draw; renamed items' ticks move to their new ids
