@@ -4,9 +4,10 @@
     .venv/bin/python scripts/quality.py [--preset mobile|desktop] [--keep DIR]
 
 Builds the site into a temporary folder, serves it on 127.0.0.1 (instant navigation needs
-site_url to match) and audits the home, FAQ and a checklist page. Lighthouse 12.2.3 (the last
-release that runs on Node 20) is installed into scripts/lighthouse/node_modules from its lock
-file on first use; it drives Debian's Chromium through CHROME_PATH. Nothing leaves the machine.
+site_url to match) and audits the home, FAQ and a filterable checklist page. Lighthouse
+12.2.3 (the last release that runs on Node 20) is installed into
+scripts/lighthouse/node_modules from its lock file on first use; it drives Debian's Chromium
+through CHROME_PATH. Nothing leaves the machine.
 Exit 1 when a Lighthouse score is below 0.95 or axe finds a serious or critical violation.
 """
 
@@ -101,9 +102,18 @@ def _pages() -> list[str]:
     corpus, _ = load_corpus(REPO / "playbooks", REPO)
     if corpus is None:
         sys.exit("quality: the playbooks do not validate; run `playbooks validate`")
-    playbook = corpus.playbooks[0]
-    checklist = layout.site_url_path(layout.checklist_page(playbook, playbook.checklists[0]))
-    return ["", layout.site_url_path(layout.FAQ), checklist]
+    # The heaviest kind of checklist page: one whose steps readers can filter (FBA or not).
+    playbook, checklist = next(
+        (playbook, checklist)
+        for playbook in corpus.playbooks
+        for checklist in playbook.checklists
+        if any(item.fulfilment for item in checklist.items())
+    )
+    return [
+        "",
+        layout.site_url_path(layout.FAQ),
+        layout.site_url_path(layout.checklist_page(playbook, checklist)),
+    ]
 
 
 def _install_lighthouse() -> None:
