@@ -62,6 +62,8 @@ AUDIENCES = {
 }
 LEVELS = {"low": "Low", "medium": "Medium", "high": "High"}
 PHASES = {"before": "Before an outage", "during": "During an outage", "after": "After it is over"}
+WHEN = {"now": "Now", "today": "Today", "later": "Later"}
+"""How soon a step matters once an outage starts; a checklist lists "now" steps first."""
 FULFILMENT = {
     "fba": "Orders fulfilled by Amazon (FBA)",
     "self": "Orders you ship yourself",
@@ -80,6 +82,7 @@ Audience = Literal[tuple(AUDIENCES)]  # type: ignore[valid-type]
 Level = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
 SourceKind = Literal[tuple(SOURCE_KINDS)]  # type: ignore[valid-type]
 Fulfilment = Literal[tuple(FULFILMENT)]  # type: ignore[valid-type]
+When = Literal[tuple(WHEN)]  # type: ignore[valid-type]
 
 
 def _slug(value: str) -> str:
@@ -246,6 +249,13 @@ class ChecklistItem(Strict):
             "they are shown with the step."
         ),
     ] = []
+    when: Annotated[
+        When | None,
+        Field(
+            description="How soon the step matters once an outage starts: 'now' (first "
+            "minutes; listed first), 'today' or 'later'. Shown with the step."
+        ),
+    ] = None
     fulfilment: Annotated[
         Fulfilment | None,
         Field(
@@ -272,8 +282,13 @@ class Checklist(Strict):
     ] = []
 
     def phases(self) -> list[tuple[str, list[ChecklistItem]]]:
-        """The non-empty phases in reading order."""
-        return [(name, getattr(self, name)) for name in PHASES if getattr(self, name)]
+        """The non-empty phases in reading order; within each, the steps to take "now" come
+        first, the others keep the order they were written in."""
+        return [
+            (name, sorted(getattr(self, name), key=lambda item: item.when != "now"))
+            for name in PHASES
+            if getattr(self, name)
+        ]
 
     def items(self) -> list[ChecklistItem]:
         return [item for _, items in self.phases() for item in items]

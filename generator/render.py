@@ -29,6 +29,7 @@ from generator.model import (
     PHASES,
     SOURCE_KINDS,
     STAKEHOLDERS,
+    WHEN,
     Playbook,
     Source,
 )
@@ -46,6 +47,7 @@ LABELS = {
     "phases": PHASES,
     "source_kinds": SOURCE_KINDS,
     "fulfilment_tags": {"fba": "FBA", "self": "You ship"},
+    "when": WHEN,
     "stakeholders": STAKEHOLDERS,
 }
 

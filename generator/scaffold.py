@@ -114,6 +114,7 @@ checklists:
         text: $todo one thing to do while it is down.
         #? templates: [todo-message]
         #? fulfilment: fba
+        #? when: now
     #? after:
     #?   - id: todo-recover
     #?     text: $todo one thing to do once it is over.

@@ -161,3 +161,22 @@ def test_steps_say_whom_they_are_for_and_only_then_the_page_offers_the_filter(tm
     assert '<li class="checklist-item" data-fulfilment="fba">' in page
     assert '<span class="checklist-tag">FBA</span> Do the second thing' in page
     assert '<fieldset class="checklist-filter" data-fulfilment-filter>' in page
+
+
+def test_steps_to_take_now_come_first_and_say_so(tmp_path):
+    corpus = corpus_with(
+        tmp_path,
+        {
+            "        text: Do the second thing.\n": (
+                "        text: Do the second thing.\n        when: today\n"
+                "      - id: third-step\n        text: Do the third thing.\n        when: now\n"
+            )
+        },
+    )
+    page = render_site(corpus)["basics/minimal/seller.md"]
+    during = page[page.index('data-phase="during"') :]
+    assert during.index("Do the third thing") < during.index("Do the second thing")
+    assert '<span class="checklist-when checklist-when--now">Now</span> Do the third' in during
+    assert '<span class="checklist-when checklist-when--today">Today</span> Do the second' in (
+        during
+    )
