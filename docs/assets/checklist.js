@@ -1,5 +1,6 @@
-/* Interactive checklists (contract: DESIGN.md). Ticks are stored per checklist by item id,
-   never position, so they survive rebuilds; if storage fails they live in memory. */
+/* Interactive checklists (contract: docs/project/developers.md). Ticks are stored per
+   checklist by item id, never position, so they survive rebuilds; if storage fails they live
+   in memory. */
 (() => {
   "use strict";
   const PREFIX = "outage-playbooks:v1:";
