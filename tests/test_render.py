@@ -119,19 +119,24 @@ def test_pages_show_when_a_playbook_was_reviewed_and_a_source_checked(tmp_path):
     )
 
 
+SECOND_STEP = "        text: Do the second thing.\n"
+
+
+def with_second_step(tmp_path, line: str, replacements: dict[str, str] | None = None):
+    """The minimal corpus, with one more field on its second checklist step."""
+    return corpus_with(
+        tmp_path, {SECOND_STEP: f"{SECOND_STEP}        {line}\n", **(replacements or {})}
+    )
+
+
 def test_a_step_shows_the_messages_it_uses_on_its_page_in_the_binder_and_the_download(tmp_path):
-    corpus = corpus_with(
-        tmp_path,
-        {
-            "        text: Do the second thing.\n": (
-                "        text: Do the second thing.\n        templates: [delay-note]\n"
-            ),
-            "incidents: [example-incident]\n": (
-                "incidents: [example-incident]\ntemplates:\n  - id: delay-note\n"
-                "    title: Delay note\n    use_when: An order is late.\n"
-                "    body: Hello BUYER-NAME, your order ships on DATE.\n"
-            ),
-        },
+    message = (
+        "incidents: [example-incident]\ntemplates:\n  - id: delay-note\n"
+        "    title: Delay note\n    use_when: An order is late.\n"
+        "    body: Hello BUYER-NAME, your order ships on DATE.\n"
+    )
+    corpus = with_second_step(
+        tmp_path, "templates: [delay-note]", {"incidents: [example-incident]\n": message}
     )
     pages = render_site(corpus)
     marked = "Hello <mark>BUYER-NAME</mark>, your order ships on <mark>DATE</mark>."
@@ -149,14 +154,7 @@ def test_a_step_shows_the_messages_it_uses_on_its_page_in_the_binder_and_the_dow
 def test_steps_say_whom_they_are_for_and_only_then_the_page_offers_the_filter(tmp_path):
     plain = render_site(corpus_with(tmp_path / "plain"))["basics/minimal/seller.md"]
     assert "data-fulfilment" not in plain
-    marked = corpus_with(
-        tmp_path / "marked",
-        {
-            "        text: Do the second thing.\n": (
-                "        text: Do the second thing.\n        fulfilment: fba\n"
-            )
-        },
-    )
+    marked = with_second_step(tmp_path / "marked", "fulfilment: fba")
     page = render_site(marked)["basics/minimal/seller.md"]
     assert '<li class="checklist-item" data-fulfilment="fba">' in page
     assert '<span class="checklist-tag">FBA</span> Do the second thing' in page
@@ -164,15 +162,8 @@ def test_steps_say_whom_they_are_for_and_only_then_the_page_offers_the_filter(tm
 
 
 def test_steps_to_take_now_come_first_and_say_so(tmp_path):
-    corpus = corpus_with(
-        tmp_path,
-        {
-            "        text: Do the second thing.\n": (
-                "        text: Do the second thing.\n        when: today\n"
-                "      - id: third-step\n        text: Do the third thing.\n        when: now\n"
-            )
-        },
-    )
+    third = "      - id: third-step\n        text: Do the third thing.\n        when: now"
+    corpus = with_second_step(tmp_path, f"when: today\n{third}")
     page = render_site(corpus)["basics/minimal/seller.md"]
     during = page[page.index('data-phase="during"') :]
     assert during.index("Do the third thing") < during.index("Do the second thing")
