@@ -113,11 +113,9 @@ def load_playbook(
         return None, problems
     for cause_id in uncovered_causes(playbook):
         index = next(i for i, cause in enumerate(playbook.causes) if cause.id == cause_id)
-        warning = document.source.problem(
-            ("causes", index, "id"), f"no mitigation addresses cause '{cause_id}'"
-        )
+        message = f"no mitigation addresses cause '{cause_id}'"
         problems.append(
-            Problem(warning.path, warning.line, warning.col, warning.message, "warning")
+            document.source.problem(("causes", index, "id"), message, severity="warning")
         )
     return loaded, problems
 

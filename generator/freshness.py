@@ -16,12 +16,11 @@ def stale_sources(catalog: Catalog, source: SourceMap, today: date) -> list[Prob
     warnings = []
     for index, entry in enumerate(catalog.sources):
         if today - entry.checked > STALE_AFTER:
-            warning = source.problem(
-                ("sources", index, "checked"),
+            message = (
                 f"source '{entry.id}' was last checked on {entry.checked.isoformat()}, over a "
-                "year ago; read the page again, then update `checked`",
+                "year ago; read the page again, then update `checked`"
             )
             warnings.append(
-                Problem(warning.path, warning.line, warning.col, warning.message, "warning")
+                source.problem(("sources", index, "checked"), message, severity="warning")
             )
     return warnings

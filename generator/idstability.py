@@ -83,7 +83,7 @@ def check_id_stability(root: Path, playbooks_dir: Path, base: str) -> list[Probl
                 f"playbook id changed from '{stem}' (at {base}) to '{successor}': "
                 f"{_lost(old)}; keep the old id unless the new one is worth that"
             )
-            problems.append(_as_warning(added[successor].source.problem(("id",), message)))
+            problems.append(added[successor].source.problem(("id",), message, severity="warning"))
     return problems
 
 
@@ -99,13 +99,16 @@ def _compare_playbook(old: PlaybookIds, new: PlaybookIds, base: str) -> list[Pro
         count = f"readers' ticks on its {len(before.items)} items are lost"
         if successor is None:
             message = f"checklist '{checklist_id}' was removed since {base}; {count}"
-            problems.append(_as_warning(new.source.problem(("checklists",), message, at_key=True)))
+            problems.append(
+                new.source.problem(("checklists",), message, at_key=True, severity="warning")
+            )
         else:
             message = (
                 f"checklist id changed from '{checklist_id}' (at {base}) to '{successor}'; "
                 f"{count}; keep the old id unless the new one is worth that"
             )
-            problems.append(_as_warning(new.source.problem((*added[successor].loc, "id"), message)))
+            loc = (*added[successor].loc, "id")
+            problems.append(new.source.problem(loc, message, severity="warning"))
     return problems
 
 
@@ -164,10 +167,6 @@ def _most_alike(old: set, candidates: dict[str, set]) -> str | None:
 def _lost(playbook: PlaybookIds) -> str:
     items = sum(len(c.items) for c in playbook.checklists.values())
     return f"readers' ticks on its {items} checklist items are lost"
-
-
-def _as_warning(problem: Problem) -> Problem:
-    return Problem(problem.path, problem.line, problem.col, problem.message, "warning")
 
 
 def _playbooks_at(root: Path, playbooks_dir: Path, ref: str) -> dict[str, PlaybookIds]:

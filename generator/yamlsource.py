@@ -23,7 +23,7 @@ from yaml.nodes import ScalarNode
 from yaml.reader import ReaderError
 from yaml.resolver import Resolver
 
-from generator.problems import Problem
+from generator.problems import Problem, Severity
 
 MAX_FILE_BYTES = 256 * 1024
 """Far above any real playbook (the largest is a few tens of KB), far below trouble."""
@@ -97,10 +97,12 @@ class SourceMap:
                 return self.values[prefix]
         return (1, 1)
 
-    def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> Problem:
+    def problem(
+        self, loc: Loc, message: str, *, at_key: bool = False, severity: Severity = "error"
+    ) -> Problem:
         """A problem at the place ``loc`` names in this file."""
         line, col = self.position(loc, at_key=at_key)
-        return Problem(self.path, line, col, message)
+        return Problem(self.path, line, col, message, severity)
 
 
 @dataclass
