@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from datetime import date
 from functools import cache, partial
 from typing import Any
 
@@ -74,6 +75,7 @@ def make_environment() -> Environment:
         attr=escaping.attribute,
         code_block=escaping.code_block,
         message_block=escaping.message_block,
+        long_date=long_date,
         id=escaping.identifier,
     )
     env.globals.update(
@@ -144,6 +146,11 @@ def _bytecode_cache() -> BytecodeCache | None:
         return _BestEffortBytecodeCache()
     except (OSError, RuntimeError):  # no temporary folder only this user can write to
         return None
+
+
+def long_date(day: date) -> str:
+    """A date as readers write it, "7 March 2026": unambiguous in every English locale."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def citation(sources: dict[str, Source], ids: Sequence[str]) -> Markup:
