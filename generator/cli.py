@@ -18,7 +18,7 @@ from typing import NoReturn
 from generator.advice import contributor_warnings
 from generator.cache import GenerateCache
 from generator.corpus import CATALOG_FILE, Corpus, load_catalog, load_corpus
-from generator.engines import ENGINES, MKDOCS_FAMILY, BuildFailed
+from generator.engines import ENGINES, MKDOCS_FAMILY, BuildFailed, ConfigUnreadable
 from generator.idstability import BaseUnavailable, check_id_stability
 from generator.lock import project_lock
 from generator.problems import Problem, display_path, format_problems, has_errors
@@ -204,7 +204,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
     except BuildFailed as error:
         print("\n".join(error.details), file=sys.stderr)
         raise Failure(str(error), CONTENT) from error
-    except (ValueError, SiteDirRefused) as error:
+    except (ValueError, SiteDirRefused, ConfigUnreadable) as error:
         raise Failure(f"build failed: {error}", USAGE) from error
     print(f"site built in {site_dir}")
     return OK

@@ -117,3 +117,11 @@ def test_a_symbolic_link_in_the_published_folders_is_refused(project, tmp_path):
         assert "docs/assets/notes.txt: error: is a symbolic link" in result.stderr
         assert "overrides/linked: error: is a symbolic link" in result.stderr
     assert not (project / "site").exists()
+
+
+def test_an_unreadable_mkdocs_yml_stops_an_offline_build_in_one_line(project):
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text() + "theme: [broken\n")
+    result = run("build", "--offline", cwd=project)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("playbooks: build failed: mkdocs.yml:")
