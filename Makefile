@@ -9,7 +9,7 @@ TESTING := $(VENV)/.installed-test
 CHROMIUM ?= /usr/bin/chromium
 PORT ?= 8000
 
-.PHONY: serve build test lint validate schema browser bench clean
+.PHONY: serve build test check lint validate schema browser bench clean
 
 serve: $(RUNTIME) ## live preview on http://127.0.0.1:8000 (another port: make serve PORT=8001)
 	$(BIN)/playbooks serve --port $(PORT)
@@ -23,11 +23,19 @@ validate: $(RUNTIME) ## check every playbook
 schema: $(RUNTIME) ## regenerate the editors' JSON Schemas from the models
 	$(BIN)/playbooks schema
 
-test: $(TESTING) browser ## lint, validate, then every test, browser tests included
+test: $(TESTING) browser ## lint, type-check, validate, then every test, browser tests included
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/playbooks validate
 	$(BIN)/pytest
+
+check: $(TESTING) ## the fast lane while you work: as `make test`, without the browser tests
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/playbooks validate
+	$(BIN)/pytest -m "not browser"
 
 bench: $(TESTING) browser ## time builds at 100 and 1,000 playbooks; check the budgets
 	$(BIN)/python benchmarks/run.py

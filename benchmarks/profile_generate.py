@@ -3,8 +3,7 @@
     .venv/bin/python benchmarks/profile_generate.py [--playbooks 1000] [--top 25]
 
 Runs a first generate (everything written) and a second, no-op one under cProfile and prints
-the functions with the most cumulative time. Both run in one process (``--jobs 1``): the
-profiler does not see into forked workers. What the profile taught us is in README.md.
+the functions with the most cumulative time. What the profile taught us is in README.md.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from pathlib import Path
 
 from synthetic import make_corpus
 
-from generator.cli import generate
+from generator.pipeline import generate
 from generator.project import Project
 
 
@@ -31,7 +30,7 @@ def main() -> None:
         for label in ("first generate", "no-op generate"):
             profiler = cProfile.Profile()
             profiler.enable()
-            summary = generate(project, workers=1)
+            summary = generate(project).summary
             profiler.disable()
             print(f"\n=== {label}: {summary}")
             pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.top)

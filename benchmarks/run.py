@@ -31,8 +31,8 @@ import serve_latency
 from synthetic import REPO, SECTION_PREFIX, make_corpus
 
 from generator.cache import GenerateCache
-from generator.cli import generate
 from generator.corpus import playbook_files
+from generator.pipeline import generate
 from generator.project import Project
 
 SIZES = (100, 1000)
@@ -44,9 +44,9 @@ KB = 1024
 class Timing:
     """Wall-clock and CPU seconds of one step.
 
-    Wall time is what a contributor waits for, and what the budgets' ratios use: the generator
-    shares its work over every core (generator/forks.py), MkDocs runs on one. CPU time, the
-    sum over all processes, says how much work the step did; it is shown alongside.
+    Wall time is what a contributor waits for, and what the budgets' ratios use. CPU time,
+    the sum over all processes, says how much work the step did; it is shown alongside (the
+    two differ when a step waits for the disk, or when the engine's helpers run beside it).
     """
 
     wall: float

@@ -21,8 +21,9 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
+from generator.corpus import Parsed
 from generator.model import Catalog, Playbook
 
 RACY_SECONDS = 2.0
@@ -71,7 +72,7 @@ class PageMemo:
         self._catalog: Catalog | None = None
         self._entries: dict[str, tuple[Playbook, dict[str, str]]] = {}
 
-    def pages(
+    def get(
         self, playbook: Playbook, catalog: Catalog, render: Callable[[], dict[str, str]]
     ) -> dict[str, str]:
         if catalog != self._catalog:
@@ -95,5 +96,5 @@ class PageMemo:
 class GenerateCache:
     """One memory per stage, kept by whoever regenerates repeatedly (the live preview)."""
 
-    parsed: FileMemo[Any] = field(default_factory=FileMemo)
+    parsed: FileMemo[Parsed] = field(default_factory=FileMemo)
     pages: PageMemo = field(default_factory=PageMemo)

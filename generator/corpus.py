@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
 from pathlib import Path
 
-from generator.cache import FileMemo
-from generator.forks import map_in_forks
 from generator.freshness import stale_sources
+from generator.id_checks import CatalogIds, check_catalog, check_playbook, uncovered_causes
 from generator.model import Catalog, Playbook
 from generator.problems import Problem, display_path
-from generator.references import CatalogIds, check_catalog, check_playbook, uncovered_causes
 from generator.validation import ModelT, validate_model
 from generator.yamlsource import YamlDocument, read_yaml
 
@@ -38,39 +36,42 @@ class LoadedPlaybook:
 Parsed = tuple[LoadedPlaybook | None, list[Problem]]
 """A playbook file read and validated on its own, before any check against the catalog."""
 
+Parse = Callable[[Path, str], Parsed]
+"""Reads one playbook file, named ``display`` in problems."""
+
+
+def parse_playbook(path: Path, display: str) -> Parsed:
+    """One playbook file read and validated on its own, before any check against the catalog:
+    the same for the same file, so it can be remembered."""
+    document, playbook, problems = _read_model(path, display, Playbook)
+    if document is None:
+        return None, problems
+    return LoadedPlaybook(playbook, document), problems
+
 
 def load_corpus(
-    playbooks_dir: Path,
-    root: Path,
-    memo: FileMemo[Parsed] | None = None,
-    workers: int | None = None,
+    playbooks_dir: Path, root: Path, parse: Parse = parse_playbook
 ) -> tuple[Corpus | None, list[Problem]]:
     """All problems in one pass; a corpus only when there is no error at all.
 
-    With a ``memo``, files unchanged since an earlier call are not parsed again; their
-    references to the catalog are checked again all the same, since the catalog may have
-    changed. ``workers``: processes to read with (see :mod:`forks`).
+    ``parse`` reads one file on its own; the live preview passes one that remembers files
+    it read before. Each file's references to the catalog are checked on every call all the
+    same, since the catalog may have changed.
     """
     problems: list[Problem] = []
     catalog_path = playbooks_dir / CATALOG_FILE
     catalog, catalog_problems = load_catalog(catalog_path, display_path(catalog_path, root))
     problems += catalog_problems
-    paths = playbook_files(playbooks_dir)
-
-    def load(path: Path) -> tuple[Playbook | None, list[Problem]]:
-        loaded, file_problems = load_playbook(path, display_path(path, root), catalog, memo)
-        return (loaded.playbook if loaded else None), file_problems  # positions stay behind
-
-    # A memo lives in this process: what a forked worker added to it would be lost.
-    results = map_in_forks(load, paths, workers=1 if memo is not None else workers)
-    if memo is not None:
-        memo.keep_only(paths)
-    playbooks = tuple(playbook for playbook, _ in results if playbook is not None)
-    problems += (problem for _, file_problems in results for problem in file_problems)
+    playbooks: list[Playbook] = []
+    for path in playbook_files(playbooks_dir):
+        loaded, file_problems = load_playbook(path, display_path(path, root), catalog, parse)
+        problems += file_problems
+        if loaded is not None and loaded.playbook is not None:
+            playbooks.append(loaded.playbook)
     problems += _unread_yaml(playbooks_dir, root)
     if catalog is None or any(p.severity == "error" for p in problems):
         return None, problems
-    return Corpus(catalog, playbooks), problems
+    return Corpus(catalog, tuple(playbooks)), problems
 
 
 def _unread_yaml(playbooks_dir: Path, root: Path) -> list[Problem]:
@@ -98,11 +99,10 @@ def playbook_files(playbooks_dir: Path) -> list[Path]:
 
 
 def load_playbook(
-    path: Path, display: str, catalog: Catalog | None, memo: FileMemo[Parsed] | None = None
+    path: Path, display: str, catalog: Catalog | None, parse: Parse = parse_playbook
 ) -> tuple[LoadedPlaybook | None, list[Problem]]:
     """One playbook file: parsed, validated, and checked against the catalog when there is one."""
-    parse = partial(_parse_playbook, path, display)
-    loaded, parse_problems = memo.get(path, parse) if memo is not None else parse()
+    loaded, parse_problems = parse(path, display)
     problems = list(parse_problems)
     if loaded is None:
         return None, problems
@@ -118,13 +118,6 @@ def load_playbook(
             document.source.problem(("causes", index, "id"), message, severity="warning")
         )
     return loaded, problems
-
-
-def _parse_playbook(path: Path, display: str) -> Parsed:
-    document, playbook, problems = _read_model(path, display, Playbook)
-    if document is None:
-        return None, problems
-    return LoadedPlaybook(playbook, document), problems
 
 
 def load_catalog(path: Path, display: str) -> tuple[Catalog | None, list[Problem]]:

@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from generator import leftovers
+from generator.errors import ContentError, UsageError
 from generator.project import Project
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
@@ -48,11 +49,15 @@ class _TagTolerantLoader(yaml.SafeLoader):
 _TagTolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
 
 
-class ConfigUnreadable(Exception):
+class ConfigUnreadable(UsageError):
     """mkdocs.yml is not YAML a site can be built from; the message says where."""
 
 
-class BuildFailed(Exception):
+class EngineUnavailable(UsageError):
+    """The engine asked for cannot run here, or cannot make what was asked of it."""
+
+
+class BuildFailed(ContentError):
     """The engine refused the site; ``details`` are its warning and error lines."""
 
     def __init__(self, summary: str, details: list[str]) -> None:
@@ -72,7 +77,7 @@ def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool =
     if engine in MKDOCS_FAMILY:
         _run_mkdocs(project, engine, site_dir, env, offline)
     elif offline:
-        raise ValueError(
+        raise EngineUnavailable(
             "the offline copy is built with MkDocs or ProperDocs; drop --engine zensical"
         )
     else:
@@ -82,9 +87,9 @@ def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool =
 def require_engine(engine: str) -> None:
     """Fail in one line, saying how to install it, when ``engine`` cannot run here."""
     if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+        raise EngineUnavailable(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if importlib.util.find_spec(engine) is None:
-        raise ValueError(f"{engine} is not installed; run: {_INSTALL.get(engine, 'make')}")
+        raise EngineUnavailable(f"{engine} is not installed; run: {_INSTALL.get(engine, 'make')}")
 
 
 def engine_environment() -> dict[str, str]:

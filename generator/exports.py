@@ -1,4 +1,4 @@
-"""Machine-readable and take-away copies of the content: the JSON API and checklist files.
+"""The JSON API: the content in machine-readable form, published under ``api/v1/``.
 
 The JSON carries the validated model exactly as the pages use it, plus where each page is,
 under a format version that changes only when a consumer would have to change too. It is
@@ -8,21 +8,17 @@ published next to the JSON Schemas committed in schema/, so consumers can valida
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
-from generator import escaping, layout
+from generator import layout
 from generator.corpus import Corpus
-from generator.crossrefs import CrossRefs
-from generator.model import PHASES, Checklist, Playbook
+from generator.model import Playbook
 from generator.schema import CATALOG_SCHEMA, PLAYBOOK_SCHEMA, SCHEMAS
 
 FORMAT_VERSION = 1
 """Bump on any change that could break a consumer (a field removed, renamed or retyped)."""
 API_FOLDER = "api/v1"
 PLAYBOOKS_JSON = f"{API_FOLDER}/playbooks.json"
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
 
 
 def api_files(corpus: Corpus) -> dict[str, str]:
@@ -57,38 +53,6 @@ def _pages(playbook: Playbook) -> dict[str, Any]:
             for checklist in playbook.checklists
         },
     }
-
-
-def checklist_markdown(playbook: Playbook, checklist: Checklist, refs: CrossRefs) -> str:
-    """A checklist as a Markdown task list, to paste into notes, a ticket or a wiki."""
-    lines = [
-        f"# {_md(checklist.title)}",
-        "",
-        _md(checklist.summary),
-        "",
-        f"From the playbook “{_md(playbook.title)}” of Outage Resilience Playbooks "
-        "(content licensed CC BY 4.0).",
-    ]
-    for phase, items in checklist.phases():
-        lines += ["", f"## {PHASES[phase]}", ""]
-        for item in items:
-            lines.append(f"- [ ] {_md(item.text)}")
-            if item.why:
-                lines.append(f"  Why: {_md(item.why)}")
-            for source_id in item.sources:
-                source = refs.sources[source_id]
-                lines.append(f"  Source: [{_md(source.title)}]({escaping.url(source.url)})")
-            for template_id in item.templates:
-                message = playbook.template(template_id)
-                lines += ["", f"  Message to copy: {_md(message.title)}", ""]
-                lines += [f"      {line}".rstrip() for line in message.body.strip().splitlines()]
-                lines.append("")
-    return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    """Contributor text, made inert for a Markdown reader with readable backslash escapes."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
 
 
 def _json(data: Any) -> str:

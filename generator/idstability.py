@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.corpus import CATALOG_FILE, playbook_files
+from generator.errors import UsageError
 from generator.model import PHASES
 from generator.problems import Problem, display_path
 from generator.yamlsource import Loc, SourceMap, parse_yaml, read_yaml
@@ -28,7 +29,7 @@ RENAME_SIMILARITY = 0.5
 """How alike two item texts must be (difflib ratio) to guess that one item was renamed."""
 
 
-class BaseUnavailable(Exception):
+class BaseUnavailable(UsageError):
     """The base ref cannot be read (no git, not a repository, unknown ref)."""
 
 
@@ -220,7 +221,7 @@ def _ids(data: Any, source: SourceMap) -> PlaybookIds:
             for position, entry in enumerate(entries if isinstance(entries, list) else []):
                 if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                     continue
-                text = entry.get("text") if isinstance(entry.get("text"), str) else ""
+                text = entry["text"] if isinstance(entry.get("text"), str) else ""
                 item = Item(entry["id"], text, (*checklist.loc, phase, position))
                 checklist.items.setdefault(item.id, item)
                 for old in _strings(entry.get("renamed_from")):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -75,14 +75,26 @@ SOURCE_KINDS = {
     "help": "Where to get help",
 }
 
-CauseKind = Literal[tuple(CAUSE_KINDS)]  # type: ignore[valid-type]
-Stakeholder = Literal[tuple(STAKEHOLDERS)]  # type: ignore[valid-type]
-MitigationKind = Literal[tuple(MITIGATION_KINDS)]  # type: ignore[valid-type]
-Audience = Literal[tuple(AUDIENCES)]  # type: ignore[valid-type]
-Level = Literal[tuple(LEVELS)]  # type: ignore[valid-type]
-SourceKind = Literal[tuple(SOURCE_KINDS)]  # type: ignore[valid-type]
-Fulfilment = Literal[tuple(FULFILMENT)]  # type: ignore[valid-type]
-When = Literal[tuple(WHEN)]  # type: ignore[valid-type]
+# Pydantic checks these against the labels' keys. mypy cannot read a Literal built at run
+# time, so to it they are text (TYPE_CHECKING is true only for the type checker).
+if TYPE_CHECKING:
+    CauseKind = str
+    Stakeholder = str
+    MitigationKind = str
+    Audience = str
+    Level = str
+    SourceKind = str
+    Fulfilment = str
+    When = str
+else:
+    CauseKind = Literal[tuple(CAUSE_KINDS)]
+    Stakeholder = Literal[tuple(STAKEHOLDERS)]
+    MitigationKind = Literal[tuple(MITIGATION_KINDS)]
+    Audience = Literal[tuple(AUDIENCES)]
+    Level = Literal[tuple(LEVELS)]
+    SourceKind = Literal[tuple(SOURCE_KINDS)]
+    Fulfilment = Literal[tuple(FULFILMENT)]
+    When = Literal[tuple(WHEN)]
 
 
 def _slug(value: str) -> str:
@@ -139,8 +151,8 @@ def _prose(value: str) -> str:
     return value
 
 
-Slug = Annotated[str, Field(max_length=64, json_schema_extra={"pattern": SLUG_PATTERN})]
-Slug = Annotated[Slug, AfterValidator(_slug)]
+_SlugText = Annotated[str, Field(max_length=64, json_schema_extra={"pattern": SLUG_PATTERN})]
+Slug = Annotated[_SlugText, AfterValidator(_slug)]
 Line = Annotated[str, Field(min_length=1, max_length=400), AfterValidator(_line)]
 Title = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_title)]
 Prose = Annotated[str, Field(min_length=1, max_length=6000), AfterValidator(_prose)]

@@ -17,6 +17,9 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u
 """Control and bidi characters, which a file name or a quoted key could use to rewrite a
 terminal or a CI log (clear the screen, colour a line, reorder the text)."""
 
+Style = Literal["text", "github"]
+"""How problems are printed: for people, or as GitHub workflow commands."""
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -53,7 +56,7 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def format_problems(problems: list[Problem], style: Literal["text", "github"] = "text") -> str:
+def format_problems(problems: list[Problem], style: Style = "text") -> str:
     """All problems, sorted by file and position, one per line."""
     render = Problem.as_github if style == "github" else Problem.as_text
     return "\n".join(render(problem) for problem in sorted(problems))

@@ -6,11 +6,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.errors import UsageError
 from generator.layout import OUTPUT_FOLDER
 from generator.problems import Problem, display_path
 
 
-class ProjectNotFound(Exception):
+class ProjectNotFound(UsageError):
     """No folder at or above the start has both ``mkdocs.yml`` and ``playbooks/``."""
 
 

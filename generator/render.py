@@ -7,7 +7,7 @@ already made it safe for the exact place it lands.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from datetime import date
 from functools import cache, partial
@@ -18,10 +18,9 @@ from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 from markupsafe import Markup
 
 from generator import escaping, layout
-from generator.cache import PageMemo
+from generator.backlinks import build_backlinks
+from generator.checklist_markdown import checklist_markdown
 from generator.corpus import Corpus
-from generator.crossrefs import build_crossrefs
-from generator.exports import checklist_markdown
 from generator.model import (
     AUDIENCES,
     CAUSE_KINDS,
@@ -36,9 +35,6 @@ from generator.model import (
 )
 from generator.riskmatrix import risk_matrix_svg
 from generator.structured import faq_json_ld
-
-Job = Callable[[], dict[str, str]]
-"""Renders some of the site's files: one page, or all of one playbook's."""
 
 LABELS = {
     "audiences": AUDIENCES,
@@ -90,8 +86,7 @@ def make_environment() -> Environment:
 
 @cache
 def _shared_environment() -> Environment:
-    """Compiling the templates takes longer than rendering a small site: do it once, and
-    before any worker is forked, so that no worker compiles them again."""
+    """Compiling the templates takes longer than rendering a small site: do it once a run."""
     env = make_environment()
     env.bytecode_cache = _bytecode_cache()
     for name in env.list_templates():
@@ -169,67 +164,73 @@ def citation(sources: dict[str, Source], ids: Sequence[str]) -> Markup:
     return Markup(f"Sources: {links}\n{{: .cite }}\n")
 
 
-def site_jobs(
-    corpus: Corpus, env: Environment | None = None, memo: PageMemo | None = None
-) -> list[Job]:
-    """The work of rendering every generated file: the Markdown pages, and the checklists as
-    take-away Markdown (``.txt``, see ``layout``). One job per page, or per playbook for the
-    files a playbook makes; jobs are independent, so they can run in any process.
+class SiteRenderer:
+    """Renders a valid corpus's files: the Markdown pages, and each checklist as take-away
+    Markdown (``.txt``, see ``layout``).
 
-    With a ``memo``, a playbook equal to the one rendered last time keeps its files; the
-    jobs must then run in this process, or what they add to the memo is lost.
+    A playbook's files are made from it and the catalog alone (tests/test_incremental.py
+    holds the templates to that), so they can be kept while both stay equal.
     """
-    env = env or _shared_environment()
-    refs = build_crossrefs(corpus)
-    cite = partial(citation, refs.sources)
 
-    def render(path: str, template: str, **context: Any) -> str:
-        href: Callable[..., str] = lambda target, anchor=None: escaping.url(  # noqa: E731
-            layout.relative_link(path, target, anchor)
-        )
-        return env.get_template(template).render(
-            refs=refs, corpus=corpus, page_path=path, href=href, cite=cite, **context
-        )
+    def __init__(self, corpus: Corpus, env: Environment | None = None) -> None:
+        self.corpus = corpus
+        self.env = env or _shared_environment()
+        self.refs = build_backlinks(corpus)
+        self._cite = partial(citation, self.refs.sources)
 
-    def page(path: str, template: str, **context: Any) -> Job:
-        return lambda: {path: render(path, template, **context)}
-
-    def playbook_pages(playbook: Playbook) -> dict[str, str]:
-        """The files one playbook makes: from it and the catalog alone, so memo-safe."""
-        made = {
-            layout.playbook_page(playbook): render(
-                layout.playbook_page(playbook), "playbook.md.j2", playbook=playbook
-            )
-        }
+    def playbook_pages(self, playbook: Playbook) -> dict[str, str]:
+        """The files one playbook makes: its page, and a page and a download per checklist."""
+        path = layout.playbook_page(playbook)
+        made = {path: self._render(path, "playbook.md.j2", playbook=playbook)}
         for checklist in playbook.checklists:
             path = layout.checklist_page(playbook, checklist)
-            made[path] = render(path, "checklist.md.j2", playbook=playbook, checklist=checklist)
+            made[path] = self._render(
+                path, "checklist.md.j2", playbook=playbook, checklist=checklist
+            )
             made[layout.checklist_download(playbook, checklist)] = checklist_markdown(
-                playbook, checklist, refs
+                playbook, checklist, self.refs
             )
         return made
 
-    jobs = [page(layout.OVERVIEW, "overview.md.j2")]
-    for section_id, section in refs.sections.items():
-        if section_id in refs.playbooks_by_section:
-            jobs.append(page(layout.section_page(section_id), "section.md.j2", section=section))
+    def site_wide_pages(self) -> dict[str, str]:
+        """The pages that span playbooks: overview, sections, indexes, FAQ and binders."""
+        refs = self.refs
+        pages: list[tuple[str, str, dict[str, Any]]] = [(layout.OVERVIEW, "overview.md.j2", {})]
+        pages += [
+            (layout.section_page(section_id), "section.md.j2", {"section": section})
+            for section_id, section in refs.sections.items()
+            if section_id in refs.playbooks_by_section
+        ]
+        pages += [
+            (layout.FAQ, "faq.md.j2", {}),
+            (layout.HISTORY, "history.md.j2", {}),
+            (layout.CAUSES, "causes.md.j2", {}),
+            (layout.MITIGATIONS, "mitigations.md.j2", {}),
+            (layout.CHECKLISTS, "checklists.md.j2", {}),
+            (layout.SOURCES, "sources.md.j2", {}),
+            (layout.COVERAGE, "coverage.md.j2", {}),
+            (layout.BINDERS, "binders.md.j2", {}),
+        ]
+        pages += [
+            (layout.binder_page(audience), "binder.md.j2", {"audience": audience})
+            for audience in AUDIENCES
+        ]
+        return {path: self._render(path, template, **context) for path, template, context in pages}
+
+    def _render(self, path: str, template: str, **context: Any) -> str:
+        def href(target: str, anchor: str | None = None) -> str:
+            return escaping.url(layout.relative_link(path, target, anchor))
+
+        return self.env.get_template(template).render(
+            refs=self.refs, corpus=self.corpus, page_path=path, href=href, cite=self._cite,
+            **context,
+        )  # fmt: skip
+
+
+def render_site(corpus: Corpus, env: Environment | None = None) -> dict[str, str]:
+    """Every file ``playbooks generate`` writes, in memory: ``{relative path: text}``."""
+    renderer = SiteRenderer(corpus, env)
+    pages = renderer.site_wide_pages()
     for playbook in corpus.playbooks:
-        make = partial(playbook_pages, playbook)
-        jobs.append(partial(memo.pages, playbook, corpus.catalog, make) if memo else make)
-    jobs += [
-        page(layout.FAQ, "faq.md.j2"),
-        page(layout.HISTORY, "history.md.j2"),
-        page(layout.CAUSES, "causes.md.j2"),
-        page(layout.MITIGATIONS, "mitigations.md.j2"),
-        page(layout.CHECKLISTS, "checklists.md.j2"),
-        page(layout.SOURCES, "sources.md.j2"),
-        page(layout.COVERAGE, "coverage.md.j2"),
-        page(layout.BINDERS, "binders.md.j2"),
-    ]
-    jobs += [
-        page(layout.binder_page(audience), "binder.md.j2", audience=audience)
-        for audience in AUDIENCES
-    ]
-    if memo is not None:
-        memo.keep_only(playbook.id for playbook in corpus.playbooks)
-    return jobs
+        pages.update(renderer.playbook_pages(playbook))
+    return pages

@@ -18,6 +18,8 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from generator.errors import UsageError
+from generator.id_checks import CatalogIds, check_playbook
 from generator.model import (
     AUDIENCES,
     CAUSE_KINDS,
@@ -29,7 +31,6 @@ from generator.model import (
     Title,
 )
 from generator.problems import Problem, format_problems, has_errors
-from generator.references import CatalogIds, check_playbook
 from generator.schema import PLAYBOOK_SCHEMA
 from generator.validation import validate_model
 from generator.yamlsource import parse_yaml
@@ -141,7 +142,7 @@ checklists:
 """)
 
 
-class ScaffoldRefused(Exception):
+class ScaffoldRefused(UsageError):
     """The playbook cannot be created as asked; the message says why and what to do."""
 
 

@@ -19,6 +19,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.engines import ConfigUnreadable, engine_environment, read_config, require_engine
+from generator.errors import UsageError
 from generator.project import Project
 
 DEBOUNCE_SECONDS = 0.15
@@ -29,7 +30,7 @@ CHANGES = frozenset({"created", "modified", "moved", "deleted"})
 itself opens every playbook when it regenerates, so reacting to them never rests."""
 
 
-class ServeFailed(Exception):
+class ServeFailed(UsageError):
     """The preview cannot start or stopped by itself; the message says why in one line."""
 
 
@@ -52,10 +53,7 @@ def serve(
 ) -> int:
     """Run until interrupted; ``regenerate`` reports its own problems and never raises.
     ``engine`` is MkDocs or ProperDocs: both serve with live reload."""
-    try:
-        require_engine(engine)
-    except ValueError as error:
-        raise ServeFailed(str(error)) from error
+    require_engine(engine)
     _check_port_free(port)
     try:
         read_config(project.mkdocs_config)

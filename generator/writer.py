@@ -11,12 +11,11 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path, PurePosixPath
 
-from generator.forks import map_in_forks
+from generator.errors import UsageError
 
 MARKER = ".generated"
 MARKER_TEXT = (
@@ -24,7 +23,7 @@ MARKER_TEXT = (
 )
 
 
-class WriterError(Exception):
+class WriterError(UsageError):
     """The writer refused to act, to protect files it does not own."""
 
 
@@ -35,39 +34,25 @@ class WriteReport:
     unchanged: int = 0
 
 
-def write_site(
-    out_dir: Path, jobs: Sequence[Callable[[], dict[str, str]]], workers: int | None = None
-) -> WriteReport:
-    """Run ``jobs``, each making some pages, and make ``out_dir`` hold exactly what they made;
-    rewrite only what differs.
-
-    Jobs are shared over the cores (:mod:`forks`; ``workers`` as there), and each process
-    writes the pages it made, so no page travels between processes.
-    """
+def write_site(out_dir: Path, pages: Mapping[str, str]) -> WriteReport:
+    """Make ``out_dir`` hold exactly ``pages`` (``{relative path: text}``); rewrite only what
+    differs."""
     _claim(out_dir)
     tracked = _tracked_files(out_dir)
-    made = map_in_forks(partial(_make_and_write, out_dir, tracked), jobs, workers)
-    outcomes = {relative: wrote for one_job in made for relative, wrote in one_job.items()}
-    written = sorted(relative for relative, wrote in outcomes.items() if wrote)
-    return WriteReport(
-        written=written,
-        removed=_remove_stale(out_dir, set(outcomes), tracked),
-        unchanged=len(outcomes) - len(written),
-    )
-
-
-def _make_and_write(
-    out_dir: Path, tracked: set[Path], job: Callable[[], dict[str, str]]
-) -> dict[str, bool]:
-    """Run one job and write its pages: for each, whether it was written (or unchanged)."""
-    pages = sorted((_safe_relative(path), text) for path, text in job().items())
-    for folder in sorted({(out_dir / relative).parent for relative, _ in pages}):
+    ordered = sorted((_safe_relative(path), text) for path, text in pages.items())
+    for folder in sorted({(out_dir / relative).parent for relative, _ in ordered}):
         _refuse_links_out(out_dir, folder)
         folder.mkdir(parents=True, exist_ok=True)
-    return {
-        relative: _write_if_changed(out_dir / relative, text.encode("utf-8"), tracked)
-        for relative, text in pages
-    }
+    written = [
+        relative
+        for relative, text in ordered
+        if _write_if_changed(out_dir / relative, text.encode("utf-8"), tracked)
+    ]
+    return WriteReport(
+        written=written,
+        removed=_remove_stale(out_dir, {relative for relative, _ in ordered}, tracked),
+        unchanged=len(ordered) - len(written),
+    )
 
 
 def _write_if_changed(target: Path, data: bytes, tracked: set[Path]) -> bool:

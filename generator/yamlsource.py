@@ -325,7 +325,9 @@ class _Builder:
             tag = event.tag
         if tag not in _SCALAR_TAGS:
             self._abort(event, f"the YAML tag {_short(tag)} is not allowed; write plain text")
-        node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+        # The C parser's marks are its own class, with the fields of PyYAML's Mark.
+        marks = (event.start_mark, event.end_mark)
+        node = ScalarNode(tag, event.value, *marks, event.style)  # type: ignore[arg-type]
         try:
             return self._constructor.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError) as error:
@@ -431,9 +433,9 @@ def _plainly_text(event: events.ScalarEvent) -> bool:
 
 def _position(event: events.Event) -> Position:
     mark = event.start_mark
-    return (mark.line + 1, mark.column + 1)
+    return (mark.line + 1, mark.column + 1) if mark else (0, 0)
 
 
-def _short(tag: str) -> str:
+def _short(tag: str | None) -> str:
     """``tag:yaml.org,2002:python/object`` as a contributor wrote it: ``!!python/object``."""
-    return tag.replace("tag:yaml.org,2002:", "!!")
+    return (tag or "").replace("tag:yaml.org,2002:", "!!")

@@ -18,6 +18,14 @@ from tests.support import (
 )
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium is marked ``browser``, so that contributors can leave
+    them out (``make check``); ``make test`` and CI run them all."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A private copy of the project that a test may edit freely."""

@@ -17,13 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from jinja2 import Environment
 
-from generator.cache import PageMemo
 from generator.cli import main as playbooks_main
 from generator.corpus import Corpus, load_corpus
-from generator.render import site_jobs
-from generator.writer import WriteReport, write_site
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -55,6 +51,20 @@ def _drop_triage(home: Path) -> None:
 def real_corpus() -> Corpus:
     """The repository's own playbooks, validated; what the ``site`` fixture builds."""
     corpus, problems = load_corpus(REPO / "playbooks", REPO)
+    assert corpus is not None, problems
+    return corpus
+
+
+def corpus_with(tmp_path: Path, replacements: dict[str, str] | None = None) -> Corpus:
+    """The minimal fixture corpus, validated, with each ``{old: new}`` text replaced."""
+    folder = tmp_path / "playbooks"
+    shutil.copytree(FIXTURES / "minimal", folder)
+    path = folder / "minimal.yml"
+    text = path.read_text(encoding="utf-8")
+    for old, new in (replacements or {}).items():
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    corpus, problems = load_corpus(folder, tmp_path)
     assert corpus is not None, problems
     return corpus
 
@@ -155,15 +165,3 @@ def wait_for(predicate: Any, limit: float = 30.0) -> Any:
             return value
         time.sleep(0.2)
     pytest.fail("the awaited condition did not hold in time")
-
-
-def render_site(
-    corpus: Corpus, env: Environment | None = None, memo: PageMemo | None = None
-) -> dict[str, str]:
-    """Every file ``playbooks generate`` would write, in memory, keyed by its path."""
-    return {path: text for job in site_jobs(corpus, env, memo) for path, text in job().items()}
-
-
-def write_pages(out_dir: Path, pages: dict[str, str]) -> WriteReport:
-    """Write ``pages`` as ``playbooks generate`` writes what it renders: one job per page."""
-    return write_site(out_dir, [functools.partial(dict, [page]) for page in pages.items()])

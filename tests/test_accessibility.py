@@ -6,7 +6,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from generator import layout
-from tests.test_site import real_corpus
+from tests.support import real_corpus
 
 SEVERE = ("serious", "critical")
 

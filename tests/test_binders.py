@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from generator import layout
-from generator.crossrefs import build_crossrefs
+from generator.backlinks import build_backlinks
 from generator.model import AUDIENCES
 from tests.htmlquery import find_all
-from tests.test_site import real_corpus
+from tests.support import real_corpus
 
 
 def _binder(site, audience: str) -> str:
@@ -29,7 +29,7 @@ def test_each_binder_gathers_exactly_its_audiences_checklists(site):
 
 
 def test_binders_print_status_pages_and_help_with_visible_addresses(site):
-    refs = build_crossrefs(real_corpus())
+    refs = build_backlinks(real_corpus())
     assert any(refs.binder_sources.values()), "the catalog marks no status or help page"
     for audience in AUDIENCES:
         cells = [td.text for td in find_all(_binder(site, audience), "td")]

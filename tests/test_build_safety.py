@@ -24,7 +24,7 @@ import pytest
 from generator.cli import main
 from generator.engines import _run
 from generator.leftovers import MARKER as LEFTOVER_MARKER
-from generator.site_build import SITE_MARKER
+from generator.publish import SITE_MARKER
 from tests.sitecheck import broken_internal_links, read_site
 from tests.support import FIXTURES, REPO, build, copy_project, wait_for
 

@@ -13,8 +13,7 @@ import pytest
 from generator import engines, layout, leftovers
 from generator.publish import OFFLINE_ZIP
 from tests.sitecheck import is_local, read_site
-from tests.support import build
-from tests.test_site import real_corpus
+from tests.support import build, real_corpus
 
 DERIVED_HEADER = "# Written by `playbooks build` for one build; safe to delete.\n"
 THEME_ANCHORS = {"__skip"}

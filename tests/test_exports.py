@@ -8,10 +8,11 @@ from urllib.parse import urljoin
 import jsonschema
 
 from generator import layout
-from generator.crossrefs import build_crossrefs
-from generator.exports import FORMAT_VERSION, checklist_markdown
+from generator.backlinks import build_backlinks
+from generator.checklist_markdown import checklist_markdown
+from generator.exports import FORMAT_VERSION
 from tests.htmlquery import find_all
-from tests.test_site import real_corpus
+from tests.support import real_corpus
 
 
 def test_json_export_lists_every_playbook_valid_against_the_published_schemas(site):
@@ -68,5 +69,5 @@ def test_checklist_markdown_keeps_contributor_text_inert():
         update={"text": "Open <b>[the portal](https://x.test)</b>"}
     )
     hostile = checklist.model_copy(update={"before": [item], "during": [], "after": []})
-    text = checklist_markdown(playbook, hostile, build_crossrefs(corpus))
+    text = checklist_markdown(playbook, hostile, build_backlinks(corpus))
     assert r"- [ ] Open \<b\>\[the portal\](https://x.test)\</b\>" in text

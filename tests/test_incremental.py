@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from generator import corpus as corpus_module
-from generator.cache import GenerateCache, PageMemo
-from generator.cli import generate, main
+from generator.cache import GenerateCache
+from generator.cli import main
 from generator.corpus import load_corpus, playbook_files
+from generator.model import Playbook
+from generator.pipeline import generate, remembering, render
 from generator.project import Project
-from generator.render import make_environment
-from tests.support import render_site
+from generator.render import SiteRenderer, render_site
 
 ORIGINAL = "cloud-region-outage"
 
@@ -76,7 +77,7 @@ def test_with_a_cache_a_second_generate_rewrites_nothing_either(project: Path):
     cache = GenerateCache()
     generate(Project(project), cache)
     before = mtimes(Project(project).output_dir)
-    assert " 0 pages written" in generate(Project(project), cache)
+    assert " 0 pages written" in generate(Project(project), cache).summary
     assert mtimes(Project(project).output_dir) == before
 
 
@@ -86,14 +87,14 @@ def test_only_an_edited_file_is_parsed_again(project: Path, reads: list[str]):
     for path in playbooks.glob("*.yml"):
         age(path)
     cache = GenerateCache()
-    load_corpus(playbooks, project, cache.parsed)
+    load_corpus(playbooks, project, remembering(cache.parsed))
     assert sorted(reads) == stems(project)
     reads.clear()
-    load_corpus(playbooks, project, cache.parsed)
+    load_corpus(playbooks, project, remembering(cache.parsed))
     assert reads == []
     set_title(other, "Edited title")
     age(other, 30)
-    corpus, _ = load_corpus(playbooks, project, cache.parsed)
+    corpus, _ = load_corpus(playbooks, project, remembering(cache.parsed))
     assert reads == ["second-playbook"]
     assert corpus is not None
     assert {p.id: p.title for p in corpus.playbooks}["second-playbook"] == "Edited title"
@@ -109,7 +110,7 @@ def test_a_deleted_file_disappears(project: Path):
     generate(Project(project), cache)
     assert len(cache.parsed) == count
     other.unlink()
-    assert f"{count - 1} playbooks" in generate(Project(project), cache)
+    assert f"{count - 1} playbooks" in generate(Project(project), cache).summary
     assert len(cache.parsed) == count - 1
     assert not (Project(project).output_dir / "infrastructure" / "second-playbook").exists()
 
@@ -122,9 +123,9 @@ def test_a_file_saved_just_now_is_parsed_every_time(project: Path, reads: list[s
     fresh = playbooks / f"{ORIGINAL}.yml"
     fresh.write_text(fresh.read_text())
     memo = GenerateCache().parsed
-    load_corpus(playbooks, project, memo)
+    load_corpus(playbooks, project, remembering(memo))
     reads.clear()
-    load_corpus(playbooks, project, memo)
+    load_corpus(playbooks, project, remembering(memo))
     assert reads == [ORIGINAL]
 
 
@@ -132,10 +133,10 @@ def test_an_unchanged_file_is_checked_again_against_an_edited_catalog(project: P
     playbooks = project / "playbooks"
     age(playbooks / f"{ORIGINAL}.yml")
     memo = GenerateCache().parsed
-    assert load_corpus(playbooks, project, memo)[0] is not None
+    assert load_corpus(playbooks, project, remembering(memo))[0] is not None
     catalog = playbooks / "_catalog.yml"
     catalog.write_text(catalog.read_text().replace("id: aws-s3-2017\n", "id: renamed-source\n", 1))
-    corpus, problems = load_corpus(playbooks, project, memo)
+    corpus, problems = load_corpus(playbooks, project, remembering(memo))
     assert corpus is None
     assert any(
         p.path.endswith(f"{ORIGINAL}.yml") and "unknown source 'aws-s3-2017'" in p.message
@@ -143,33 +144,33 @@ def test_an_unchanged_file_is_checked_again_against_an_edited_catalog(project: P
     )
 
 
-def test_unchanged_playbooks_keep_their_pages_and_edited_ones_are_rendered(project: Path):
+def test_unchanged_playbooks_keep_their_pages_and_edited_ones_are_rendered(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+):
     playbooks = project / "playbooks"
     other = add_copy(project, "second-playbook")
-    env = make_environment()
     rendered: list[str] = []
-    real_get = env.get_template
+    real_pages = SiteRenderer.playbook_pages
 
-    def spying(name, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if name == "playbook.md.j2":
-            rendered.append(name)
-        return real_get(name, *args, **kwargs)
+    def spying(renderer: SiteRenderer, playbook: Playbook) -> dict[str, str]:
+        rendered.append(playbook.id)
+        return real_pages(renderer, playbook)
 
-    env.get_template = spying  # type: ignore[method-assign]
-    memo = PageMemo()
-    first = render_site(load_corpus(playbooks, project)[0], env, memo)
+    monkeypatch.setattr(SiteRenderer, "playbook_pages", spying)
+    cache = GenerateCache()
+    first = render(load_corpus(playbooks, project)[0], cache)
     assert len(rendered) == len(stems(project))
     rendered.clear()
-    assert render_site(load_corpus(playbooks, project)[0], env, memo) == first
+    assert render(load_corpus(playbooks, project)[0], cache) == first
     assert rendered == []
     set_title(other, "Edited title")
-    again = render_site(load_corpus(playbooks, project)[0], env, memo)
+    again = render(load_corpus(playbooks, project)[0], cache)
     assert len(rendered) == 1
     assert "Edited title" in again["infrastructure/second-playbook/index.md"]
     catalog = playbooks / "_catalog.yml"
     catalog.write_text(catalog.read_text().replace("Infrastructure and dependencies", "Infra"))
     rendered.clear()
-    pages = render_site(load_corpus(playbooks, project)[0], env, memo)
+    pages = render(load_corpus(playbooks, project)[0], cache)
     assert len(rendered) == len(stems(project))
     assert "Infra]" in pages[f"infrastructure/{ORIGINAL}/index.md"]
 

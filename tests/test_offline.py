@@ -10,8 +10,7 @@ import pytest
 from generator import layout
 from generator.publish import OFFLINE_FOLDER, OFFLINE_ZIP
 from tests.sitecheck import broken_internal_links, is_local, read_site
-from tests.support import build
-from tests.test_site import real_corpus
+from tests.support import build, real_corpus
 
 
 @pytest.fixture(scope="module")

@@ -7,11 +7,10 @@ import xml.etree.ElementTree as ET
 from generator import layout
 from generator.corpus import load_corpus
 from generator.model import Cause
+from generator.render import render_site
 from generator.riskmatrix import risk_matrix_svg
 from tests.htmlquery import find_all
-from tests.support import render_site
-from tests.test_render import corpus_with
-from tests.test_site import real_corpus
+from tests.support import corpus_with, real_corpus
 
 SVG = "{http://www.w3.org/2000/svg}"
 

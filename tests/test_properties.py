@@ -27,10 +27,10 @@ from generator.escaping import front_matter, inline, prose
 from generator.layout import relative_link
 from generator.model import ALLOWED_URL_SCHEMES, Catalog, Line, Playbook, Prose, Title
 from generator.problems import Problem
-from generator.render import make_environment
+from generator.render import make_environment, render_site
 from generator.validation import validate_model
 from generator.yamlsource import parse_yaml
-from tests.support import FIXTURES, render_site
+from tests.support import FIXTURES
 
 DISPLAY = "playbooks/fuzz.yml"
 TOLERATED = [HealthCheck.too_slow, HealthCheck.filter_too_much]

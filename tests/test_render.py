@@ -2,28 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from jinja2 import DictLoader, Environment, UndefinedError
 
 from generator import layout, render
-from generator.corpus import load_corpus
-from generator.render import make_environment
-from tests.support import FIXTURES, render_site
-
-
-def corpus_with(tmp_path, replacements: dict[str, str] | None = None):
-    folder = tmp_path / "playbooks"
-    shutil.copytree(FIXTURES / "minimal", folder)
-    path = folder / "minimal.yml"
-    text = path.read_text(encoding="utf-8")
-    for old, new in (replacements or {}).items():
-        text = text.replace(old, new)
-    path.write_text(text, encoding="utf-8")
-    corpus, problems = load_corpus(folder, tmp_path)
-    assert corpus is not None, problems
-    return corpus
+from generator.render import make_environment, render_site
+from tests.support import corpus_with
 
 
 def test_every_page_type_is_rendered(tmp_path):

@@ -6,11 +6,11 @@ import json
 import xml.etree.ElementTree as ET
 
 from generator import layout
-from generator.crossrefs import build_crossrefs
+from generator.backlinks import build_backlinks
+from generator.render import render_site
 from generator.structured import faq_json_ld
 from tests.htmlquery import find_all
-from tests.support import render_site
-from tests.test_site import real_corpus
+from tests.support import real_corpus
 
 
 def _faq_html(site) -> str:
@@ -65,7 +65,7 @@ def test_faq_page_has_no_json_ld_without_questions():
         corpus.catalog, tuple(p.model_copy(update={"faq": []}) for p in corpus.playbooks)
     )
     assert "application/ld+json" not in render_site(bare)[layout.FAQ]
-    assert build_crossrefs(bare).faq_entries == []
+    assert build_backlinks(bare).faq_entries == []
 
 
 def test_playbook_pages_carry_their_summary_as_meta_description(site):

@@ -12,7 +12,7 @@ import pytest
 from generator import layout
 from generator.corpus import load_corpus
 from generator.problems import Problem
-from generator.render import site_jobs
+from generator.render import render_site
 from tests.support import FIXTURES, real_corpus
 
 MINIMAL = (FIXTURES / "minimal" / "minimal.yml").read_text(encoding="utf-8")
@@ -210,7 +210,7 @@ def test_every_site_wide_page_the_renderer_makes_is_known_to_layout():
     """The reserved ids come from layout.site_wide_pages(); a page made elsewhere would
     leave its address unguarded."""
 
-    made = {path for job in site_jobs(real_corpus()) for path in job()}
+    made = set(render_site(real_corpus()))
     sections = {playbook.section for playbook in real_corpus().playbooks}
     outside_sections = {path for path in made if path.split("/")[0] not in sections}
     assert outside_sections == set(layout.site_wide_pages())

@@ -7,27 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from generator import forks
 from generator.cli import main
-from generator.writer import MARKER, WriterError
-from tests.support import write_pages
+from generator.writer import MARKER, WriterError, write_site
 
 OUTPUT = Path("docs") / "playbooks"
 
 
-@pytest.fixture(autouse=True, params=[1, 2], ids=["in turn", "in two processes"])
-def workers(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Every rule holds whether the files are written by one process or shared out."""
-    monkeypatch.setattr(forks, "worker_count", lambda items: request.param)
-    return int(request.param)
-
-
 def test_only_changed_files_are_rewritten(tmp_path):
     out = tmp_path / "out"
-    first = write_pages(out, {"a.md": "A", "sub/b.md": "B"})
+    first = write_site(out, {"a.md": "A", "sub/b.md": "B"})
     assert sorted(first.written) == ["a.md", "sub/b.md"]
     before = (out / "a.md").stat().st_mtime_ns
-    second = write_pages(out, {"a.md": "A", "sub/b.md": "B2"})
+    second = write_site(out, {"a.md": "A", "sub/b.md": "B2"})
     assert second.written == ["sub/b.md"] and second.unchanged == 1
     assert (out / "a.md").stat().st_mtime_ns == before
     assert (out / "sub/b.md").read_text() == "B2"
@@ -35,8 +26,8 @@ def test_only_changed_files_are_rewritten(tmp_path):
 
 def test_stale_pages_and_empty_folders_are_removed(tmp_path):
     out = tmp_path / "out"
-    write_pages(out, {"a.md": "A", "old/b.md": "B"})
-    report = write_pages(out, {"a.md": "A"})
+    write_site(out, {"a.md": "A", "old/b.md": "B"})
+    report = write_site(out, {"a.md": "A"})
     assert report.removed == ["old/b.md"]
     assert not (out / "old").exists()
     assert (out / MARKER).is_file()
@@ -47,58 +38,58 @@ def test_refuses_a_folder_it_did_not_make(tmp_path):
     out.mkdir()
     (out / "handwritten.md").write_text("precious")
     with pytest.raises(WriterError, match="not made by the generator"):
-        write_pages(out, {"a.md": "A"})
+        write_site(out, {"a.md": "A"})
     assert (out / "handwritten.md").read_text() == "precious"
 
 
 @pytest.mark.parametrize("path", ["../escape.md", "/abs.md", "a/../../b.md"])
 def test_refuses_paths_outside_the_folder(tmp_path, path):
     with pytest.raises(WriterError, match="outside"):
-        write_pages(tmp_path / "out", {path: "x"})
+        write_site(tmp_path / "out", {path: "x"})
     assert not (tmp_path / "escape.md").exists()
 
 
 def test_never_deletes_or_overwrites_a_tracked_file(tmp_path):
     out = tmp_path / "out"
-    write_pages(out, {"a.md": "A"})
+    write_site(out, {"a.md": "A"})
     (out / "kept.md").write_text("tracked")
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     subprocess.run(["git", "add", "-f", "out/kept.md"], cwd=tmp_path, check=True)
-    write_pages(out, {"a.md": "A"})
+    write_site(out, {"a.md": "A"})
     assert (out / "kept.md").read_text() == "tracked"
     with pytest.raises(WriterError, match="tracked by git"):
-        write_pages(out, {"a.md": "A", "kept.md": "changed"})
+        write_site(out, {"a.md": "A", "kept.md": "changed"})
     assert (out / "kept.md").read_text() == "tracked"
 
 
 def test_never_writes_through_a_linked_folder(tmp_path):
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
-    write_pages(out, {"a.md": "A"})
+    write_site(out, {"a.md": "A"})
     elsewhere.mkdir()
     (out / "sub").symlink_to(elsewhere)
     with pytest.raises(WriterError, match="through a symbolic link"):
-        write_pages(out, {"a.md": "A", "sub/b.md": "B"})
+        write_site(out, {"a.md": "A", "sub/b.md": "B"})
     assert list(elsewhere.iterdir()) == []
 
 
 def test_stale_links_go_but_their_targets_stay(tmp_path):
     out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
-    write_pages(out, {"a.md": "A"})
+    write_site(out, {"a.md": "A"})
     elsewhere.mkdir()
     (elsewhere / "precious.md").write_text("mine")
     (out / "linked-folder").symlink_to(elsewhere)
     (out / "linked-file.md").symlink_to(elsewhere / "precious.md")
-    report = write_pages(out, {"a.md": "A"})
+    report = write_site(out, {"a.md": "A"})
     assert report.removed == ["linked-file.md", "linked-folder"]
     assert (elsewhere / "precious.md").read_text() == "mine"
 
 
 def test_refuses_an_output_folder_that_is_a_link(tmp_path):
     real = tmp_path / "real"
-    write_pages(real, {"a.md": "A"})
+    write_site(real, {"a.md": "A"})
     (tmp_path / "out").symlink_to(real)
     with pytest.raises(WriterError, match="symbolic link"):
-        write_pages(tmp_path / "out", {"b.md": "B"})
+        write_site(tmp_path / "out", {"b.md": "B"})
     assert sorted(path.name for path in real.iterdir()) == [MARKER, "a.md"]
 
 

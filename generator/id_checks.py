@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from generator import layout
 from generator.model import PHASES, SLUG, Catalog, Playbook
@@ -81,6 +81,7 @@ def check_playbook(
         )
     problems += _unique_ids(source, [((field,), data.get(field)) for field in _PLAYBOOK_ENTITIES])
     cause_ids = {_id(cause) for _, cause in _entries(data.get("causes"))}
+    loc: Loc
     for index, mitigation in _entries(data.get("mitigations")):
         loc = ("mitigations", index, "addresses")
         problems += _known(source, loc, mitigation.get("addresses"), cause_ids, "cause")
@@ -110,6 +111,7 @@ def _check_catalog_refs(
         message = _unknown("section", section, catalog.sections)
         problems.append(source.problem(("section",), message))
     problems += _known(source, ("incidents",), data.get("incidents"), catalog.incidents, "incident")
+    loc: Loc
     for field in _PLAYBOOK_ENTITIES:
         for index, entry in _entries(data.get(field)):
             loc = (field, index, "sources")
@@ -197,7 +199,7 @@ def _id(entry: Mapping[str, Any]) -> str | None:
     return value if _is_slug(value) else None
 
 
-def _is_slug(value: Any) -> bool:
+def _is_slug(value: Any) -> TypeGuard[str]:
     """Only well-formed ids take part: the schema has already reported any other value."""
     return isinstance(value, str) and SLUG.fullmatch(value) is not None
 

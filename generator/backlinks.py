@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from generator.corpus import Corpus
+from generator.id_checks import uncovered_causes
 from generator.model import (
     AUDIENCES,
     CAUSE_KINDS,
@@ -13,17 +15,17 @@ from generator.model import (
     Cause,
     Checklist,
     FaqEntry,
+    Impact,
     Incident,
     Mitigation,
     Playbook,
     Section,
     Source,
 )
-from generator.references import uncovered_causes
 
 
 @dataclass(frozen=True)
-class CrossRefs:
+class Backlinks:
     sections: dict[str, Section]
     sources: dict[str, Source]
     incidents: dict[str, Incident]
@@ -45,7 +47,7 @@ class CrossRefs:
     """audience -> status pages and help pages cited by that audience's playbooks."""
 
 
-def build_crossrefs(corpus: Corpus) -> CrossRefs:
+def build_backlinks(corpus: Corpus) -> Backlinks:
     catalog = corpus.catalog
     sources = {source.id: source for source in catalog.sources}
     incidents = {incident.id: incident for incident in catalog.incidents}
@@ -78,7 +80,7 @@ def build_crossrefs(corpus: Corpus) -> CrossRefs:
         for incident_id in incident_ids:
             by_incident[incident_id].append(playbook)
     sections = {section.id: section for section in catalog.sections}
-    return CrossRefs(
+    return Backlinks(
         sections=sections,
         sources=sources,
         incidents=incidents,
@@ -132,7 +134,9 @@ def _binder_sources(
 
 def _cited_source_ids(playbook: Playbook) -> list[str]:
     """Source ids in the order a reader meets them on the page, each once."""
-    groups = [playbook.causes, playbook.impacts, playbook.mitigations, playbook.faq]
+    groups: list[Sequence[Cause | Impact | Mitigation | FaqEntry]] = [
+        playbook.causes, playbook.impacts, playbook.mitigations, playbook.faq
+    ]  # fmt: skip
     ids = [source for group in groups for entity in group for source in entity.sources]
     ids += [
         source
