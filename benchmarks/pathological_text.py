@@ -22,7 +22,7 @@ from generator.model import Prose
 
 LONGEST = next(
     rule.max_length
-    for rule in Prose.__metadata__[0].metadata  # type: ignore[attr-defined]
+    for rule in Prose.__metadata__[0].metadata  # type: ignore[attr-defined]  # Annotated at run time
     if hasattr(rule, "max_length")
 )
 EXTENSIONS = ["toc", "attr_list", "md_in_html", "admonition", "tables"]

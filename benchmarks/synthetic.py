@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from generator.corpus import CATALOG_FILE, playbook_files  # noqa: E402
-from tests.support import copy_project  # noqa: E402
+from tests.support import copy_project, drop_triage  # noqa: E402
 
 PLAYBOOKS_PER_SECTION = 25
 """About what one nav section holds before readers want it split; see benchmarks/README.md."""
@@ -35,6 +35,7 @@ SECTION_PREFIX = "synthetic-"
 def make_corpus(destination: Path, count: int) -> Path:
     """A project copy at ``destination`` whose ``playbooks/`` holds ``count`` copies."""
     root = copy_project(destination)
+    drop_triage(root / "docs" / "index.md")  # it links the real playbooks, renamed here
     playbooks_dir = root / "playbooks"
     originals = [(path, path.read_text(encoding="utf-8")) for path in playbook_files(playbooks_dir)]
     if not originals:

@@ -1,4 +1,6 @@
-"""Every cross-reference map, computed once, so each page gets its back-links for free."""
+"""The back-link index: every cross-reference map (which playbooks cite a source or recall
+an incident, which checklists serve an audience), computed once, so each page gets its
+back-links for free."""
 
 from __future__ import annotations
 

@@ -152,7 +152,7 @@ def _build(project: Project, args: argparse.Namespace) -> int:
         print(generated.summary, flush=True)
 
     try:
-        pipeline.build(project, site_dir, args.engine, offline=args.offline, generated=report)
+        pipeline.build(project, site_dir, args.engine, offline=args.offline, report=report)
     except UsageError as error:
         raise UsageError(f"build failed: {error}") from error
     print(f"site built in {site_dir}")

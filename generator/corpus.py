@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from generator.freshness import stale_sources
@@ -39,6 +40,9 @@ Parsed = tuple[LoadedPlaybook | None, list[Problem]]
 Parse = Callable[[Path, str], Parsed]
 """Reads one playbook file, named ``display`` in problems."""
 
+MapEach = Callable[..., Iterable[tuple[Playbook | None, list[Problem]]]]
+"""``map``, or a process pool's ``map``: applies a function to every file."""
+
 
 def parse_playbook(path: Path, display: str) -> Parsed:
     """One playbook file read and validated on its own, before any check against the catalog:
@@ -50,28 +54,41 @@ def parse_playbook(path: Path, display: str) -> Parsed:
 
 
 def load_corpus(
-    playbooks_dir: Path, root: Path, parse: Parse = parse_playbook
+    playbooks_dir: Path, root: Path, parse: Parse = parse_playbook, map_each: MapEach = map
 ) -> tuple[Corpus | None, list[Problem]]:
     """All problems in one pass; a corpus only when there is no error at all.
 
     ``parse`` reads one file on its own; the live preview passes one that remembers files
     it read before. Each file's references to the catalog are checked on every call all the
-    same, since the catalog may have changed.
+    same, since the catalog may have changed. ``map_each`` applies a function to every file,
+    as the builtin ``map`` does; the pipeline may pass a process pool's instead.
     """
     problems: list[Problem] = []
     catalog_path = playbooks_dir / CATALOG_FILE
     catalog, catalog_problems = load_catalog(catalog_path, display_path(catalog_path, root))
     problems += catalog_problems
+    paths = playbook_files(playbooks_dir)
+    displays = [display_path(path, root) for path in paths]
     playbooks: list[Playbook] = []
-    for path in playbook_files(playbooks_dir):
-        loaded, file_problems = load_playbook(path, display_path(path, root), catalog, parse)
+    for playbook, file_problems in map_each(
+        partial(checked_playbook, catalog, parse), paths, displays
+    ):
         problems += file_problems
-        if loaded is not None and loaded.playbook is not None:
-            playbooks.append(loaded.playbook)
+        if playbook is not None:
+            playbooks.append(playbook)
     problems += _unread_yaml(playbooks_dir, root)
     if catalog is None or any(p.severity == "error" for p in problems):
         return None, problems
     return Corpus(catalog, tuple(playbooks)), problems
+
+
+def checked_playbook(
+    catalog: Catalog | None, parse: Parse, path: Path, display: str
+) -> tuple[Playbook | None, list[Problem]]:
+    """:func:`load_playbook` without the parsed document, which is large and only needed
+    to place problems: what a worker process sends back."""
+    loaded, problems = load_playbook(path, display, catalog, parse)
+    return (loaded.playbook if loaded else None), problems
 
 
 def _unread_yaml(playbooks_dir: Path, root: Path) -> list[Problem]:

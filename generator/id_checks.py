@@ -1,4 +1,4 @@
-"""Rules that span entities: unique ids, and every reference by id pointing at something real.
+"""Id checks: unique ids, and every reference by id pointing at something real.
 
 They read the YAML data as parsed, not the validated model, so that they run even when the
 schema refuses part of a file: a misspelt key and a duplicate id in one file are reported in

@@ -352,9 +352,9 @@ class Playbook(Strict):
         return [impact for impact in self.impacts if impact.stakeholder == stakeholder]
 
     def template(self, template_id: str) -> MessageTemplate:
-        """The template with this id; the references check makes sure there is one."""
+        """The template with this id; id_checks.py makes sure there is one."""
         return next(template for template in self.templates if template.id == template_id)
 
     def cause(self, cause_id: str) -> Cause:
-        """The cause with this id; the references check makes sure there is one."""
+        """The cause with this id; id_checks.py makes sure there is one."""
         return next(cause for cause in self.causes if cause.id == cause_id)

@@ -1,18 +1,27 @@
 """From YAML to site, in the order it runs: load → validate → render → write → build → publish.
 
 Every command goes through here: ``playbooks`` validate, generate and build, the live
-preview, the tests and the benchmarks. The stages are plain functions of their inputs; this
-module alone decides what is remembered between runs (the live preview's memo), and runs
-everything in one process: at the sizes the corpus has, nothing is worth sharing over cores
-(docs/project/performance.md).
+preview, the tests and the benchmarks. The stages are plain functions of their inputs, and
+this module alone decides two things about running them:
+
+- what is remembered between runs: the live preview's memo (:mod:`generator.cache`);
+- whether reading and rendering are shared over the cores. Only a large corpus (``PER_PROCESS``
+  playbooks for each process) pays for starting worker processes; the real corpus never
+  does. The figures are in docs/project/performance.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from generator.cache import FileMemo, GenerateCache
 from generator.corpus import Corpus, Parse, Parsed, load_corpus, parse_playbook, playbook_files
@@ -31,14 +40,14 @@ class Generated:
 
     corpus: Corpus
     warnings: list[Problem]
-    report: WriteReport
+    written: WriteReport
 
     @property
     def summary(self) -> str:
-        report = self.report
+        written = self.written
         return (
-            f"{len(self.corpus.playbooks)} playbooks: {len(report.written)} pages written, "
-            f"{report.unchanged} unchanged, {len(report.removed)} removed"
+            f"{len(self.corpus.playbooks)} playbooks: {len(written.written)} pages written, "
+            f"{written.unchanged} unchanged, {len(written.removed)} removed"
         )
 
 
@@ -49,10 +58,15 @@ def load(
 
     Raises :class:`ProblemsFound`, with every problem, when any is an error.
     """
-    parse = parse_playbook if cache is None else remembering(cache.parsed)
-    corpus, problems = load_corpus(project.playbooks_dir, project.root, parse)
-    if cache is not None:
-        cache.parsed.keep_only(playbook_files(project.playbooks_dir))
+    files = playbook_files(project.playbooks_dir)
+    if cache is not None:  # a memo lives in this process: no worker could add to it
+        parse = remembering(cache.parsed)
+        corpus, problems = load_corpus(project.playbooks_dir, project.root, parse)
+        cache.parsed.keep_only(files)
+    else:
+        with _shared_map(len(files)) as shared:
+            map_each = shared or map
+            corpus, problems = load_corpus(project.playbooks_dir, project.root, map_each=map_each)
     problems += [*project.published_symlinks(), *extra]
     if corpus is None or has_errors(problems):
         raise ProblemsFound(problems)
@@ -63,6 +77,10 @@ def render(corpus: Corpus, cache: GenerateCache | None = None) -> dict[str, str]
     """Every generated file's text by its path; with a ``cache``, a playbook equal to the one
     rendered last time keeps its files."""
     renderer = SiteRenderer(corpus)
+    if cache is None:
+        with _shared_map(len(corpus.playbooks), _adopt, (renderer,)) as shared:
+            if shared:
+                return _render_shared(renderer, shared)
     pages = renderer.site_wide_pages()
     for playbook in corpus.playbooks:
         make = partial(renderer.playbook_pages, playbook)
@@ -73,12 +91,14 @@ def render(corpus: Corpus, cache: GenerateCache | None = None) -> dict[str, str]
 
 
 def generate(project: Project, cache: GenerateCache | None = None) -> Generated:
-    """Write the Markdown pages the engine reads, under the project's lock.
+    """Load, validate, render and write the Markdown pages the engine reads.
 
     A ``cache`` kept between calls (the live preview) spares unchanged playbooks.
     """
     with project_lock(project):
-        return _generate(project, cache)
+        corpus, warnings = load(project, cache=cache)
+        written = write_site(project.output_dir, render(corpus, cache))
+    return Generated(corpus, warnings, written)
 
 
 def build(
@@ -87,22 +107,78 @@ def build(
     engine: str = "mkdocs",
     *,
     offline: bool = False,
-    generated: Callable[[Generated], None] = lambda _: None,
+    report: Callable[[Generated], None] = lambda _: None,
 ) -> None:
-    """The whole pipeline, under the project's lock; ``generated`` hears of the pages before
-    the engine, the slow part, starts."""
+    """The whole pipeline. ``report`` hears what was generated before the engine, the slow
+    part, starts."""
     with project_lock(project):
-        done = _generate(project, cache=None)
-        generated(done)
-        publish(project, done.corpus, site_dir, engine, offline=offline)
-
-
-def _generate(project: Project, cache: GenerateCache | None) -> Generated:
-    corpus, warnings = load(project, cache=cache)
-    report = write_site(project.output_dir, render(corpus, cache))
-    return Generated(corpus, warnings, report)
+        corpus, warnings = load(project)
+        written = write_site(project.output_dir, render(corpus))
+        report(Generated(corpus, warnings, written))
+        publish(project, corpus, site_dir, engine, offline=offline)
 
 
 def remembering(memo: FileMemo[Parsed]) -> Parse:
     """:func:`parse_playbook`, reading a file again only when its stamp has changed."""
     return lambda path, display: memo.get(path, partial(parse_playbook, path, display))
+
+
+PER_PROCESS = 100
+"""Playbooks each worker process must have to pay for itself. Below 200 in all, everything
+runs in this process."""
+
+_renderer: SiteRenderer | None = None
+"""In a worker process: the renderer it inherited when it was forked (see :func:`_adopt`)."""
+
+
+@contextmanager
+def _shared_map(
+    count: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
+) -> Iterator[Callable[..., Iterator[Any]] | None]:
+    """A ``map`` that shares ``count`` playbooks over worker processes, in batches so that
+    each process takes the next when it is free; ``None`` when one process is best.
+
+    Workers are forked, so they inherit the imports, the compiled templates and whatever
+    ``initializer`` receives instead of having them sent. They ignore Ctrl-C: it stops this
+    process, which then stops them.
+    """
+    processes = min(len(os.sched_getaffinity(0)), count // PER_PROCESS)
+    if processes < 2:
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        processes,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=partial(_start_worker, initializer),
+        initargs=initargs,
+    )
+    try:
+        yield partial(pool.map, chunksize=max(1, count // (processes * 4)))
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _start_worker(initializer: Callable[..., None] | None, *args: Any) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*args)
+
+
+def _adopt(renderer: SiteRenderer) -> None:
+    global _renderer
+    _renderer = renderer
+
+
+def _playbook_pages(index: int) -> dict[str, str]:
+    """In a worker: the files of the corpus's playbook number ``index``."""
+    assert _renderer is not None, "a worker renders only after _adopt"
+    return _renderer.playbook_pages(_renderer.corpus.playbooks[index])
+
+
+def _render_shared(renderer: SiteRenderer, shared: Callable[..., Iterator[Any]]) -> dict[str, str]:
+    """Playbooks' pages in the workers while this process makes the site-wide pages."""
+    made = shared(_playbook_pages, range(len(renderer.corpus.playbooks)))
+    pages = renderer.site_wide_pages()
+    for one_playbook in made:
+        pages.update(one_playbook)
+    return pages

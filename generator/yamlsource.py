@@ -325,9 +325,8 @@ class _Builder:
             tag = event.tag
         if tag not in _SCALAR_TAGS:
             self._abort(event, f"the YAML tag {_short(tag)} is not allowed; write plain text")
-        # The C parser's marks are its own class, with the fields of PyYAML's Mark.
         marks = (event.start_mark, event.end_mark)
-        node = ScalarNode(tag, event.value, *marks, event.style)  # type: ignore[arg-type]
+        node = ScalarNode(tag, event.value, *marks, event.style)  # type: ignore[arg-type]  # libyaml's Mark class has PyYAML's fields
         try:
             return self._constructor.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError) as error:

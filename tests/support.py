@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
 import os
 import re
@@ -38,11 +39,21 @@ def copy_project(destination: Path, playbooks: Path = REPO / "playbooks") -> Pat
     shutil.copytree(REPO / "overrides", destination / "overrides")
     shutil.copytree(REPO / "docs", destination / "docs", ignore=_generated_pages)
     if playbooks != REPO / "playbooks":
-        _drop_triage(destination / "docs" / "index.md")
+        drop_triage(destination / "docs" / "index.md")
     return destination
 
 
-def _drop_triage(home: Path) -> None:
+def own_assets_gzipped() -> dict[str, int]:
+    """Bytes readers download of the site's own scripts and styles (vendored code aside),
+    gzipped as servers send them: the budget of docs/project/performance.md."""
+    assets = REPO / "docs" / "assets"
+    return {
+        path.name: len(gzip.compress(path.read_bytes(), compresslevel=9))
+        for path in sorted([*assets.glob("*.js"), *assets.glob("*.css")])
+    }
+
+
+def drop_triage(home: Path) -> None:
     """The home page's triage links the real playbooks, which a fixture corpus lacks."""
     text = home.read_text(encoding="utf-8")
     home.write_text(re.sub(r"<!-- triage:.*?<!-- /triage -->\n", "", text, flags=re.S))

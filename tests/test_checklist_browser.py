@@ -8,7 +8,6 @@ threw.
 
 from __future__ import annotations
 
-import gzip
 import json
 import re
 from collections.abc import Iterator
@@ -23,9 +22,9 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.checklist_tab import STORAGE_PREFIX, ChecklistPage, Tab, checklist_pages
 from tests.support import (
     FIXTURES,
-    REPO,
     build_served,
     copy_project,
+    own_assets_gzipped,
     real_corpus,
     serve_folder,
 )
@@ -80,11 +79,7 @@ def tick(tab: Tab, checklist: ChecklistPage, item: str) -> None:
 
 def test_the_sites_own_scripts_and_styles_download_in_8_kb():
     """What readers download of ours (vendored code aside), gzipped as servers send it."""
-    assets = REPO / "docs" / "assets"
-    sizes = {
-        path.name: len(gzip.compress(path.read_bytes(), compresslevel=9))
-        for path in sorted([*assets.glob("*.js"), *assets.glob("*.css")])
-    }
+    sizes = own_assets_gzipped()
     assert {"checklist.js", "checklist.css", "site.css", "print.css"} <= set(sizes)
     assert sum(sizes.values()) <= BUDGET_BYTES, sizes
 

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from generator import corpus as corpus_module
+from generator import pipeline
 from generator.cache import GenerateCache
 from generator.cli import main
 from generator.corpus import load_corpus, playbook_files
+from generator.errors import ProblemsFound
 from generator.model import Playbook
 from generator.pipeline import generate, remembering, render
 from generator.project import Project
 from generator.render import SiteRenderer, render_site
+from tests.support import FIXTURES, copy_project, real_corpus
 
 ORIGINAL = "cloud-region-outage"
 
@@ -49,7 +55,7 @@ def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     names: list[str] = []
     real = corpus_module.read_yaml
 
-    def counting(path: Path, display: str):  # type: ignore[no-untyped-def]
+    def counting(path: Path, display: str) -> Any:
         if path.name != corpus_module.CATALOG_FILE:
             names.append(path.stem)
         return real(path, display)
@@ -194,3 +200,41 @@ def test_a_playbooks_pages_are_made_from_it_and_the_catalog_alone(project: Path)
     assert len(mine) >= 2
     assert {path: after[path] for path in mine} == {path: before[path] for path in mine}
     assert after["index.md"] != before["index.md"]  # the overview did see the change
+
+
+@pytest.fixture
+def shared_from_two(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Share reading and rendering over two worker processes even for a handful of
+    playbooks, as the pipeline does from 200 on; the list holds each pool's size."""
+    monkeypatch.setattr(pipeline, "PER_PROCESS", 1)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
+    pools: list[int] = []
+
+    class CountedPool(ProcessPoolExecutor):
+        def __init__(self, processes: int, **options: Any) -> None:
+            pools.append(processes)
+            super().__init__(processes, **options)
+
+    monkeypatch.setattr(pipeline, "ProcessPoolExecutor", CountedPool)
+    return pools
+
+
+def test_pages_made_by_worker_processes_are_the_pages_made_in_one(shared_from_two: list[int]):
+    corpus = real_corpus()
+    children_before = set(multiprocessing.active_children())
+    assert pipeline.render(corpus) == render_site(corpus)
+    assert shared_from_two == [2]
+    assert set(multiprocessing.active_children()) <= children_before, "workers left running"
+
+
+def test_problems_found_by_worker_processes_come_in_file_order(
+    shared_from_two: list[int], tmp_path: Path
+):
+    project = Project(copy_project(tmp_path / "project", FIXTURES / "broken"))
+    with pytest.raises(ProblemsFound) as shared:
+        pipeline.load(project)
+    expected, problems = load_corpus(project.playbooks_dir, project.root)
+    assert expected is None
+    assert shared.value.problems == problems
+    assert shared_from_two == [2]
+    assert len({problem.path for problem in problems}) > 2
