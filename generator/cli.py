@@ -170,7 +170,7 @@ def _serve(project: Project, args: argparse.Namespace) -> int:
         """Regenerate; problems already on screen are not printed again."""
         nonlocal shown
         try:
-            generated = pipeline.generate(project, cache)
+            generated = pipeline.preview(project, cache)
         except PlaybooksError as error:
             problems = format_problems(error.problems) if isinstance(error, ProblemsFound) else ""
             if problems == shown:

@@ -25,6 +25,7 @@ import yaml
 
 from generator import leftovers
 from generator.errors import ContentError, UsageError
+from generator.navigation import Nav
 from generator.project import Project
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
@@ -37,6 +38,8 @@ _SCRATCH_PREFIX = ".playbooks-build-"
 """Derived configs and Zensical's output folder live in the project root for one build."""
 
 _DERIVED_HEADER = "# Written by `playbooks build` for one build; safe to delete.\n"
+PREVIEW_CONFIG = ".playbooks-preview.yml"
+"""What ``playbooks serve`` serves from, beside mkdocs.yml; removed when it stops."""
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ZENSICAL_PROBLEM = re.compile(r"^(Warning|Error): (.+)$")
 _ZENSICAL_PLACE = re.compile(r"\[ (\S+):(\d+):(\d+) \]")
@@ -65,23 +68,38 @@ class BuildFailed(ContentError):
         self.details = details
 
 
-def run_engine(project: Project, engine: str, site_dir: Path, *, offline: bool = False) -> None:
+def run_engine(
+    project: Project, engine: str, site_dir: Path, nav: Nav, *, offline: bool = False
+) -> None:
     """A strict build of the whole site into ``site_dir``: a new folder, or one that holds
     nothing but hidden files (both engines leave those alone).
 
-    ``offline`` builds the copy readers open from ``file://`` (see mkdocs.yml's ``offline``).
+    ``nav`` is the site's navigation (:mod:`generator.navigation`). ``offline`` builds the
+    copy readers open from ``file://`` (see mkdocs.yml's ``offline``).
     """
     require_engine(engine)
     env = {**engine_environment(), "PLAYBOOKS_OFFLINE": str(offline).lower()}
     _clear_leftovers(project)
     if engine in MKDOCS_FAMILY:
-        _run_mkdocs(project, engine, site_dir, env, offline)
+        _run_mkdocs(project, engine, site_dir, nav, env, offline)
     elif offline:
         raise EngineUnavailable(
             "the offline copy is built with MkDocs or ProperDocs; drop --engine zensical"
         )
     else:
-        _run_zensical(project, site_dir, env)
+        _run_zensical(project, site_dir, nav, env)
+
+
+def write_preview_config(project: Project, nav: Nav | None) -> Path:
+    """The config the live preview serves from: mkdocs.yml with ``nav``. It is rewritten
+    only when the nav changed, since the engine rebuilds the whole site when it is."""
+    config = project.root / PREVIEW_CONFIG
+    # The engine watches the config it was given, not the one that config inherits.
+    settings: dict[str, Any] = {"watch": [project.mkdocs_config.name]}
+    text = _derived_text(project, settings | ({"nav": nav} if nav is not None else {}))
+    if not config.is_file() or config.read_text(encoding="utf-8") != text:
+        config.write_text(text, encoding="utf-8")
+    return config
 
 
 def require_engine(engine: str) -> None:
@@ -99,11 +117,12 @@ def engine_environment() -> dict[str, str]:
 
 
 def _run_mkdocs(
-    project: Project, engine: str, site_dir: Path, env: dict[str, str], offline: bool
+    project: Project, engine: str, site_dir: Path, nav: Nav, env: dict[str, str], offline: bool
 ) -> None:
     # Never pass --quiet: it hides warnings from MkDocs' strict-mode counter, and the build
     # then "passes" with broken links.
-    with _derived_config(project, engine, _offline_settings(project) if offline else {}) as config:
+    settings = {"nav": nav, **(_offline_settings(project) if offline else {})}
+    with _derived_config(project, engine, settings) as config:
         command = [
             sys.executable, "-m", engine, "build", "--strict",
             "--config-file", str(config), "--site-dir", str(site_dir),
@@ -121,12 +140,12 @@ def _offline_settings(project: Project) -> dict[str, Any]:
     return {"theme": {"features": [f for f in features if not f.startswith("navigation.instant")]}}
 
 
-def _run_zensical(project: Project, site_dir: Path, env: dict[str, str]) -> None:
+def _run_zensical(project: Project, site_dir: Path, nav: Nav, env: dict[str, str]) -> None:
     """Zensical 0.0.73 has no ``--site-dir`` and writes only inside the project, so it builds
     into a scratch folder there, named in a derived config."""
     scratch = project.root / f"{_SCRATCH_PREFIX}zensical-site-{os.getpid()}"
     # overrides/ fixes Material for MkDocs only; Zensical's own templates differ and need none.
-    settings = {"site_dir": scratch.name, "theme": {"custom_dir": None}}
+    settings = {"site_dir": scratch.name, "theme": {"custom_dir": None}, "nav": nav}
     leftovers.make_marked(scratch)
     try:
         with _derived_config(project, "zensical", settings) as config:
@@ -163,21 +182,19 @@ def _is_derived_config(path: Path) -> bool:
 
 @contextmanager
 def _derived_config(project: Project, engine: str, settings: dict[str, Any]) -> Iterator[Path]:
-    """mkdocs.yml itself, or a short-lived config that inherits it and changes ``settings``
-    (both engines read ``INHERIT``). It sits beside mkdocs.yml so relative paths still hold."""
-    if not settings:
-        yield project.mkdocs_config
-        return
+    """A short-lived config that inherits mkdocs.yml and changes ``settings`` (every engine
+    reads ``INHERIT``). It sits beside mkdocs.yml so relative paths still hold."""
     config = project.root / f"{_SCRATCH_PREFIX}{engine}-{os.getpid()}.yml"
-    config.write_text(
-        _DERIVED_HEADER
-        + yaml.safe_dump({"INHERIT": project.mkdocs_config.name, **settings}, sort_keys=False),
-        encoding="utf-8",
-    )
+    config.write_text(_derived_text(project, settings), encoding="utf-8")
     try:
         yield config
     finally:
         config.unlink(missing_ok=True)
+
+
+def _derived_text(project: Project, settings: dict[str, Any]) -> str:
+    derived = {"INHERIT": project.mkdocs_config.name, **settings}
+    return _DERIVED_HEADER + yaml.safe_dump(derived, sort_keys=False, allow_unicode=True)
 
 
 def read_config(mkdocs_config: Path) -> dict[str, Any]:

@@ -47,6 +47,7 @@ def _checklist_page(section_id: str, playbook_id: str, checklist_id: str) -> str
 def site_wide_pages() -> list[str]:
     """Every generated page that belongs to no section, in the order the site lists them."""
     pages = [OVERVIEW, FAQ, HISTORY, CAUSES, MITIGATIONS, CHECKLISTS, SOURCES, COVERAGE, BINDERS]
+    pages += [audience_checklists_page(audience) for audience in AUDIENCES]
     return pages + [binder_page(audience) for audience in AUDIENCES]
 
 
@@ -80,6 +81,12 @@ def checklist_download_name(playbook: Playbook, checklist: Checklist) -> str:
 
 def binder_page(audience: str) -> str:
     return f"binders/{audience}.md"
+
+
+def audience_checklists_page(audience: str) -> str:
+    """Every checklist for one audience: where that audience's group in the navigation
+    starts, so a checklist's "Previous" never leads to another audience's page."""
+    return f"checklists-for-{audience}.md"
 
 
 def binder_anchor(playbook: Playbook, checklist: Checklist) -> str:

@@ -25,8 +25,10 @@ from typing import Any
 
 from generator.cache import FileMemo, GenerateCache
 from generator.corpus import Corpus, Parse, Parsed, load_corpus, parse_playbook, playbook_files
+from generator.engines import write_preview_config
 from generator.errors import ProblemsFound
 from generator.lock import project_lock
+from generator.navigation import site_nav
 from generator.problems import Problem, has_errors
 from generator.project import Project
 from generator.publish import publish
@@ -99,6 +101,14 @@ def generate(project: Project, cache: GenerateCache | None = None) -> Generated:
         corpus, warnings = load(project, cache=cache)
         written = write_site(project.output_dir, render(corpus, cache))
     return Generated(corpus, warnings, written)
+
+
+def preview(project: Project, cache: GenerateCache) -> Generated:
+    """What the live preview does on each save: generate, then hand the engine the
+    navigation, which changes when a playbook is added, removed, renamed or moved."""
+    generated = generate(project, cache)
+    write_preview_config(project, site_nav(generated.corpus, project.docs_dir))
+    return generated
 
 
 def build(

@@ -31,6 +31,7 @@ from generator.corpus import Corpus
 from generator.engines import MKDOCS_FAMILY, run_engine
 from generator.errors import UsageError
 from generator.exports import api_files
+from generator.navigation import Nav, site_nav
 from generator.project import Project
 
 OFFLINE_ZIP = "downloads/outage-playbooks-offline.zip"
@@ -63,11 +64,12 @@ def publish(
     with _terminate_as_interrupt():
         try:
             leftovers.make_marked(staging)
-            run_engine(project, engine, staging, offline=offline)
+            nav = site_nav(corpus, project.docs_dir)
+            run_engine(project, engine, staging, nav, offline=offline)
             extras = api_files(corpus)
             write_files(staging, extras)
             if not offline:
-                add_offline_zip(project, staging, extras, engine)
+                add_offline_zip(project, staging, nav, extras, engine)
             (staging / SITE_MARKER).write_text("Built by `playbooks build`.\n", encoding="utf-8")
             _swap_in(staging, site_dir)
         finally:
@@ -164,13 +166,16 @@ def _signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
-def add_offline_zip(project: Project, site: Path, extras: dict[str, str], engine: str) -> None:
+def add_offline_zip(
+    project: Project, site: Path, nav: Nav, extras: dict[str, str], engine: str
+) -> None:
     """Build the offline copy with the site's own engine and zip it into ``site``. Zensical
     cannot make it yet (it reads no template overrides, and the copy needs one for its
     vendored shim: docs/project/engines.md), so its sites carry a copy made by MkDocs."""
     with tempfile.TemporaryDirectory(prefix="playbooks-offline-") as scratch:
         copy = Path(scratch) / OFFLINE_FOLDER
-        run_engine(project, engine if engine in MKDOCS_FAMILY else "mkdocs", copy, offline=True)
+        engine = engine if engine in MKDOCS_FAMILY else "mkdocs"
+        run_engine(project, engine, copy, nav, offline=True)
         write_files(copy, extras)
         zip_folder(copy, site / OFFLINE_ZIP)
 

@@ -211,10 +211,10 @@ class SiteRenderer:
             (layout.COVERAGE, "coverage.md.j2", {}),
             (layout.BINDERS, "binders.md.j2", {}),
         ]
-        pages += [
-            (layout.binder_page(audience), "binder.md.j2", {"audience": audience})
-            for audience in AUDIENCES
-        ]
+        for audience in AUDIENCES:
+            context = {"audience": audience}
+            pages.append((layout.audience_checklists_page(audience), "audience.md.j2", context))
+            pages.append((layout.binder_page(audience), "binder.md.j2", context))
         return {path: self._render(path, template, **context) for path, template, context in pages}
 
     def _render(self, path: str, template: str, **context: Any) -> str:

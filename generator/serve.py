@@ -18,7 +18,13 @@ from typing import IO
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.engines import ConfigUnreadable, engine_environment, read_config, require_engine
+from generator.engines import (
+    ConfigUnreadable,
+    engine_environment,
+    read_config,
+    require_engine,
+    write_preview_config,
+)
 from generator.errors import UsageError
 from generator.project import Project
 
@@ -51,8 +57,9 @@ class PlaybookChanges(FileSystemEventHandler):
 def serve(
     project: Project, port: int, regenerate: Callable[[], None], engine: str = "mkdocs"
 ) -> int:
-    """Run until interrupted; ``regenerate`` reports its own problems and never raises.
-    ``engine`` is MkDocs or ProperDocs: both serve with live reload."""
+    """Run until interrupted; ``regenerate`` reports its own problems and never raises, and
+    gives the engine the new navigation (:func:`generator.pipeline.preview`). ``engine`` is
+    MkDocs or ProperDocs: both serve with live reload."""
     require_engine(engine)
     _check_port_free(port)
     try:
@@ -61,6 +68,7 @@ def serve(
         raise ServeFailed(f"cannot preview: {error}") from error
     # A plain SIGTERM would end us and orphan the MkDocs server: make it an interrupt.
     signal.signal(signal.SIGTERM, _interrupt)
+    config = write_preview_config(project, nav=None)  # regenerate() adds the nav
     regenerate()
     changed = PlaybookChanges()
     observer = Observer()
@@ -69,7 +77,7 @@ def serve(
     server = subprocess.Popen(
         [
             sys.executable, "-m", engine, "serve", "--livereload",
-            "--dev-addr", f"127.0.0.1:{port}", "--config-file", str(project.mkdocs_config),
+            "--dev-addr", f"127.0.0.1:{port}", "--config-file", str(config),
         ],
         cwd=project.root,
         env={**engine_environment(), "PLAYBOOKS_PREVIEW": "true"},
@@ -103,6 +111,7 @@ def serve(
             server.wait()
         observer.join(timeout=5)
         relay.join(timeout=5)
+        config.unlink(missing_ok=True)
     if stopped_by_itself and server.returncode != 0:
         reason = last_words[-1] if last_words else f"exit code {server.returncode}"
         raise ServeFailed(f"the preview server stopped: {reason}")

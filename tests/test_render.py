@@ -29,6 +29,9 @@ def test_every_page_type_is_rendered(tmp_path):
         "binders/sellers.md",
         "binders/shoppers.md",
         "binders/platform-teams.md",
+        "checklists-for-sellers.md",
+        "checklists-for-shoppers.md",
+        "checklists-for-platform-teams.md",
     }
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
+from generator.engines import PREVIEW_CONFIG
 from generator.serve import PlaybookChanges
 from tests.support import fetch, free_port, wait_for
 
@@ -29,6 +30,9 @@ def test_serve_regenerates_on_yaml_edit(project):
         path = project / "playbooks" / "cloud-region-outage.yml"
         path.write_text(path.read_text().replace("A cloud region goes down", "Region is down"))
         wait_for(lambda: "Region is down" in (fetch(page) or ""))
+        # Only the navigation names it on another playbook's seller checklist.
+        other = f"http://127.0.0.1:{port}/playbooks/marketplace/storefront-down/seller/"
+        wait_for(lambda: "Region is down" in (fetch(other) or ""))
         path.write_text(path.read_text().replace("audiences: [", "audiences: [[["))
         time.sleep(1.5)
         assert "Region is down" in (fetch(page) or "")
@@ -36,6 +40,7 @@ def test_serve_regenerates_on_yaml_edit(project):
         server.terminate()
         _, errors = server.communicate(timeout=30)
     assert "keeps the last good pages" in errors
+    assert not (project / PREVIEW_CONFIG).exists(), "the preview's config outlived it"
 
 
 def start_serve(project: Path, port: int, *extra: str) -> subprocess.Popen[str]:
