@@ -168,3 +168,32 @@ def test_without_javascript_every_step_shows_and_the_filter_does_not(site, brows
         assert shown(page, "self") == page.locator('li[data-fulfilment="self"]').count() > 0
     finally:
         context.close()
+
+
+def test_next_and_previous_on_a_phone_stay_with_the_sellers(site, phone):
+    """Walking a seller checklist's footer links, on a phone, meets only seller pages: the
+    sellers' checklists, their list and their binder."""
+    sellers = {
+        layout.site_url_path(layout.checklist_page(playbook, checklist))
+        for playbook in real_corpus().playbooks
+        for checklist in playbook.checklists
+        if checklist.audience == "sellers"
+    }
+    ends = {
+        layout.site_url_path(layout.audience_checklists_page("sellers")),
+        layout.site_url_path(layout.binder_page("sellers")),
+    }
+    start = next(iter(sorted(sellers)))
+    for direction in ("next", "prev"):
+        phone.goto(site.url + start)
+        seen = []
+        while True:
+            before = phone.url
+            phone.locator(f"a.md-footer__link--{direction}").click()
+            phone.wait_for_url(lambda url, before=before: url != before)
+            here = urlsplit(phone.url).path.removeprefix(urlsplit(site.url).path)
+            seen.append(here)
+            assert here in sellers | ends, f"{direction} from a seller checklist led to {here}"
+            if here in ends:
+                break
+        assert len(seen) >= 2
