@@ -35,6 +35,10 @@ from generator.publish import publish
 from generator.render import SiteRenderer
 from generator.writer import WriteReport, write_site
 
+PER_PROCESS = 100
+"""Playbooks each worker process must have to pay for itself: on two cores, a corpus under
+200 playbooks is read and rendered in this process alone."""
+
 
 @dataclass(frozen=True)
 class Generated:
@@ -132,10 +136,6 @@ def remembering(memo: FileMemo[Parsed]) -> Parse:
     """:func:`parse_playbook`, reading a file again only when its stamp has changed."""
     return lambda path, display: memo.get(path, partial(parse_playbook, path, display))
 
-
-PER_PROCESS = 100
-"""Playbooks each worker process must have to pay for itself. Below 200 in all, everything
-runs in this process."""
 
 _renderer: SiteRenderer | None = None
 """In a worker process: the renderer it inherited when it was forked (see :func:`_adopt`)."""
