@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from generator import layout
-from generator.backlinks import build_backlinks
+from generator.backlinks import Backlinks, build_backlinks
 from generator.corpus import Corpus
 from generator.model import AUDIENCES, Checklist, Playbook
 
@@ -54,7 +54,8 @@ def site_nav(corpus: Corpus, docs_dir: Path) -> Nav:
         pairs = refs.checklists_by_audience.get(audience, [])
         binder = {f"All {label.lower()}' checklists in one binder": _binder(audience)}
         first = _generated(layout.audience_checklists_page(audience))
-        checklists.append({f"For {label.lower()}": [first, *_by_playbook(pairs), binder]})
+        by_section = _by_section(refs, pairs)
+        checklists.append({f"For {label.lower()}": [first, *by_section, binder]})
     reference = [_generated(page) for page in _REFERENCE]
     return [
         *top_pages,
@@ -63,6 +64,20 @@ def site_nav(corpus: Corpus, docs_dir: Path) -> Nav:
         {"Reference": reference},
         *folders,
     ]
+
+
+def _by_section(refs: Backlinks, pairs: list[tuple[Playbook, Checklist]]) -> Nav:
+    """One group per section, in the catalog's order, so that a checklist page's navigation
+    lists its own section's checklists, not every checklist of the audience: it grows with
+    the number of sections, not of playbooks."""
+    entries: Nav = []
+    for section_id, section in refs.sections.items():
+        mine = [
+            (playbook, checklist) for playbook, checklist in pairs if playbook.section == section_id
+        ]
+        if mine:
+            entries.append({section.title: _by_playbook(mine)})
+    return entries
 
 
 def _by_playbook(pairs: list[tuple[Playbook, Checklist]]) -> Nav:

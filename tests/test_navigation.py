@@ -94,3 +94,22 @@ def test_a_checklists_previous_and_next_stay_with_its_audience(site):
                 layout.site_url_path(layout.audience_checklists_page(audience)),
             }
             assert audience_of.get(target) == audience or target in own, (url, target)
+
+
+def test_an_audiences_checklists_are_grouped_by_section_so_the_nav_grows_with_sections():
+    """A checklist page's navigation then lists its own section's checklists, not every
+    checklist of its audience: at 1,000 playbooks that would be a thousand links a page."""
+    corpus = real_corpus()
+    titles = {section.id: section.title for section in corpus.catalog.sections}
+    section_of = {
+        f"playbooks/{layout.checklist_page(playbook, checklist)}": titles[playbook.section]
+        for playbook in corpus.playbooks
+        for checklist in playbook.checklists
+    }
+    for entry in group(site_nav(corpus, REPO / "docs"), "Checklists")[1:]:
+        [(_, pages)] = entry.items()
+        sections = pages[1:-1]
+        assert sections, "an audience with checklists but no section group"
+        for section in sections:
+            [(title, checklists)] = section.items()
+            assert {section_of[page] for page in pages_in(checklists)} == {title}
