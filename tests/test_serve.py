@@ -30,8 +30,10 @@ def test_serve_regenerates_on_yaml_edit(project):
         path = project / "playbooks" / "cloud-region-outage.yml"
         path.write_text(path.read_text().replace("A cloud region goes down", "Region is down"))
         wait_for(lambda: "Region is down" in (fetch(page) or ""))
-        # Only the navigation names it on another playbook's seller checklist.
-        other = f"http://127.0.0.1:{port}/playbooks/marketplace/storefront-down/seller/"
+        # Only the navigation and the footer name it on the next seller checklist.
+        other = (
+            f"http://127.0.0.1:{port}/playbooks/infrastructure/payment-processing-outage/seller/"
+        )
         wait_for(lambda: "Region is down" in (fetch(other) or ""))
         path.write_text(path.read_text().replace("audiences: [", "audiences: [[["))
         time.sleep(1.5)
