@@ -1,10 +1,13 @@
 """Synthetic corpora for the benchmarks: the real playbooks copied under new ids.
 
 Copies keep the real files' text (so parsing and rendering cost what real content costs);
-only the top-level ``id``, ``title`` and ``section`` lines change. A corpus of hundreds of
-playbooks would not sit in the two or three real sections, so the copied catalog gains one
-synthetic section per ``PLAYBOOKS_PER_SECTION`` playbooks, and copies are dealt out over
-them in turn, like cards, so every section holds a mix of topics.
+only the top-level ``id``, ``title`` and ``section`` lines change. Two shapes:
+
+- ``realistic``: each copy stays in its original's section, as a growing project's
+  playbooks would land: a few sections, the largest holding hundreds of playbooks.
+- ``spread``: the copied catalog gains one synthetic section per ``PLAYBOOKS_PER_SECTION``
+  playbooks, and copies are dealt out over them in turn, like cards, so every section holds
+  a mix of topics: many small sections.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import re
 import sys
 import time
 from pathlib import Path
+from typing import Literal
 
 import yaml
 
@@ -29,10 +33,13 @@ PLAYBOOKS_PER_SECTION = 25
 """About what one nav section holds before readers want it split; see benchmarks/README.md."""
 
 SECTION_PREFIX = "synthetic-"
-"""Every copy lives in a section whose id starts so, and nothing else does."""
+"""In the spread shape, every copy lives in a section whose id starts so."""
+
+Shape = Literal["realistic", "spread"]
+SHAPES: tuple[Shape, ...] = ("realistic", "spread")
 
 
-def make_corpus(destination: Path, count: int) -> Path:
+def make_corpus(destination: Path, count: int, shape: Shape = "spread") -> Path:
     """A project copy at ``destination`` whose ``playbooks/`` holds ``count`` copies."""
     root = copy_project(destination)
     drop_triage(root / "docs" / "index.md")  # it links the real playbooks, renamed here
@@ -42,16 +49,18 @@ def make_corpus(destination: Path, count: int) -> Path:
         raise SystemExit("no playbooks to copy: playbooks/ holds only the catalog")
     for path, _ in originals:
         path.unlink()
-    sections = math.ceil(count / PLAYBOOKS_PER_SECTION)
+    sections = math.ceil(count / PLAYBOOKS_PER_SECTION) if shape == "spread" else 0
     for number in range(count):
         path, text = originals[number % len(originals)]
         new_id = f"{path.stem}-{number:04d}"
         text = _set_top_level(text, "id", new_id)
-        text = _set_top_level(text, "section", _section_id(number % sections))
+        if sections:
+            text = _set_top_level(text, "section", _section_id(number % sections))
         title = yaml.safe_load(text)["title"]
         text = _set_top_level(text, "title", f"{title} (copy {number})")
         (playbooks_dir / f"{new_id}.yml").write_text(text, encoding="utf-8")
-    _add_sections(playbooks_dir / CATALOG_FILE, sections)
+    if sections:
+        _add_sections(playbooks_dir / CATALOG_FILE, sections)
     an_hour_ago = time.time() - 3600
     for path in playbooks_dir.iterdir():  # as if saved long ago: see generator/cache.py
         os.utime(path, (an_hour_ago, an_hour_ago))

@@ -16,16 +16,17 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
 from generator import leftovers
 from generator.errors import ContentError, UsageError
-from generator.navigation import Nav
+from generator.navigation import LEFT_OUT, Nav
 from generator.project import Project
 
 ENGINES = ("mkdocs", "properdocs", "zensical")
@@ -78,16 +79,34 @@ def run_engine(
     copy readers open from ``file://`` (see mkdocs.yml's ``offline``).
     """
     require_engine(engine)
-    env = {**engine_environment(), "PLAYBOOKS_OFFLINE": str(offline).lower()}
     _clear_leftovers(project)
     if engine in MKDOCS_FAMILY:
-        _run_mkdocs(project, engine, site_dir, nav, env, offline)
+        _run_mkdocs(project, engine, [(site_dir, offline)], nav)
     elif offline:
         raise EngineUnavailable(
             "the offline copy is built with MkDocs or ProperDocs; drop --engine zensical"
         )
     else:
-        _run_zensical(project, site_dir, nav, env)
+        _run_zensical(project, site_dir, nav)
+
+
+def run_engine_with_offline_copy(
+    project: Project, engine: str, site_dir: Path, copy_dir: Path, nav: Nav
+) -> None:
+    """The site into ``site_dir`` and the offline copy into ``copy_dir``.
+
+    An engine of the MkDocs family builds both at once, as two processes: each uses one
+    core, and together they take about as long as one build (docs/project/performance.md).
+    Zensical cannot make the copy yet (it reads no template overrides, and the copy needs
+    one for its vendored shim: docs/project/engines.md), so MkDocs makes it afterwards.
+    """
+    require_engine(engine)
+    _clear_leftovers(project)
+    if engine in MKDOCS_FAMILY:
+        _run_mkdocs(project, engine, [(site_dir, False), (copy_dir, True)], nav)
+    else:
+        _run_zensical(project, site_dir, nav)
+        run_engine(project, "mkdocs", copy_dir, nav, offline=True)
 
 
 def write_preview_config(project: Project, nav: Nav | None) -> Path:
@@ -96,7 +115,7 @@ def write_preview_config(project: Project, nav: Nav | None) -> Path:
     config = project.root / PREVIEW_CONFIG
     # The engine watches the config it was given, not the one that config inherits.
     settings: dict[str, Any] = {"watch": [project.mkdocs_config.name]}
-    text = _derived_text(project, settings | ({"nav": nav} if nav is not None else {}))
+    text = _derived_text(project, settings | (_nav_settings(nav) if nav is not None else {}))
     if not config.is_file() or config.read_text(encoding="utf-8") != text:
         config.write_text(text, encoding="utf-8")
     return config
@@ -116,21 +135,35 @@ def engine_environment() -> dict[str, str]:
     return {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 
 
-def _run_mkdocs(
-    project: Project, engine: str, site_dir: Path, nav: Nav, env: dict[str, str], offline: bool
-) -> None:
-    # Never pass --quiet: it hides warnings from MkDocs' strict-mode counter, and the build
-    # then "passes" with broken links.
-    settings = {"nav": nav, **(_offline_settings(project) if offline else {})}
-    with _derived_config(project, engine, settings) as config:
-        command = [
-            sys.executable, "-m", engine, "build", "--strict",
-            "--config-file", str(config), "--site-dir", str(site_dir),
-        ]  # fmt: skip
-        lines = _run(command, project.root, env)
-    if lines is not None:
+def _run_mkdocs(project: Project, engine: str, builds: list[tuple[Path, bool]], nav: Nav) -> None:
+    """Strict builds side by side, each ``(site_dir, offline)``; the first refusal wins."""
+    with ExitStack() as stack:
+        commands = []
+        for site_dir, offline in builds:
+            settings = _nav_settings(nav) | (_offline_settings(project) if offline else {})
+            role = f"{engine}-offline" if offline else engine
+            config = stack.enter_context(_derived_config(project, role, settings))
+            # Never pass --quiet: it hides warnings from MkDocs' strict-mode counter, and the
+            # build then "passes" with broken links.
+            command = [
+                sys.executable, "-m", engine, "build", "--strict",
+                "--config-file", str(config), "--site-dir", str(site_dir),
+            ]  # fmt: skip
+            commands.append((command, _environment(offline)))
+        outcomes = _run_side_by_side(commands, project.root)
+    failures = [lines for lines in outcomes if lines is not None]
+    if failures:
+        lines = failures[0]
         details = [line for line in lines if "WARNING" in line or "ERROR" in line] or lines[-5:]
         raise BuildFailed(f"{engine} build failed; the previous site was kept", details)
+
+
+def _environment(offline: bool) -> dict[str, str]:
+    return {**engine_environment(), "PLAYBOOKS_OFFLINE": str(offline).lower()}
+
+
+def _nav_settings(nav: Nav) -> dict[str, Any]:
+    return {"nav": nav, "not_in_nav": LEFT_OUT}
 
 
 def _offline_settings(project: Project) -> dict[str, Any]:
@@ -140,17 +173,17 @@ def _offline_settings(project: Project) -> dict[str, Any]:
     return {"theme": {"features": [f for f in features if not f.startswith("navigation.instant")]}}
 
 
-def _run_zensical(project: Project, site_dir: Path, nav: Nav, env: dict[str, str]) -> None:
+def _run_zensical(project: Project, site_dir: Path, nav: Nav) -> None:
     """Zensical 0.0.73 has no ``--site-dir`` and writes only inside the project, so it builds
     into a scratch folder there, named in a derived config."""
     scratch = project.root / f"{_SCRATCH_PREFIX}zensical-site-{os.getpid()}"
     # overrides/ fixes Material for MkDocs only; Zensical's own templates differ and need none.
-    settings = {"site_dir": scratch.name, "theme": {"custom_dir": None}, "nav": nav}
+    settings = {"site_dir": scratch.name, "theme": {"custom_dir": None}, **_nav_settings(nav)}
     leftovers.make_marked(scratch)
     try:
         with _derived_config(project, "zensical", settings) as config:
-            command = [sys.executable, "-m", "zensical", "build", "--strict"]
-            lines = _run([*command, "--config-file", str(config)], project.root, env)
+            command = [sys.executable, "-m", "zensical", "build", "--strict", "--config-file"]
+            lines = _run([*command, str(config)], project.root, _environment(False))
         if lines is not None:
             problems = _zensical_problems(lines, project.docs_dir.name)
             raise BuildFailed("zensical build failed; the previous site was kept", problems)
@@ -220,25 +253,48 @@ def _theme_features(mkdocs_config: Path) -> list[str]:
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> list[str] | None:
-    """The engine's output lines when it failed; ``None`` when it succeeded.
+    """The engine's output lines when it failed; ``None`` when it succeeded."""
+    return _run_side_by_side([(command, env)], cwd)[0]
 
-    Interrupted, we kill the engine and wait for it. ``subprocess.run`` kills without waiting,
-    which can leave a zombie in our process group until init reaps it (CI's did not in
-    time), so "the build stopped" would not yet be true when we exit.
+
+def _run_side_by_side(
+    commands: list[tuple[list[str], dict[str, str]]], cwd: Path
+) -> list[list[str] | None]:
+    """Run every ``(command, environment)`` at once; for each, its output lines when it
+    failed, ``None`` when it succeeded.
+
+    Output goes to temporary files rather than pipes, so no process stalls on a full pipe
+    while we wait for another. Interrupted, we kill every engine and wait for each.
+    ``subprocess.run`` kills without waiting, which can leave a zombie in our process group
+    until init reaps it (CI's did not in time), so "the build stopped" would not yet be
+    true when we exit.
     """
-    with subprocess.Popen(
-        command, cwd=cwd, env=env, text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    ) as engine:
+    with ExitStack() as stack:
+        started = []
+        for command, env in commands:
+            output = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8"))
+            engine = subprocess.Popen(
+                command, cwd=cwd, env=env, text=True, stdout=output, stderr=subprocess.STDOUT
+            )
+            started.append((stack.enter_context(engine), output))
         try:
-            stdout, stderr = engine.communicate()
+            for engine, _ in started:
+                engine.wait()
         except BaseException:
-            engine.kill()
-            engine.wait()
+            for engine, _ in started:
+                engine.kill()
+            for engine, _ in started:
+                engine.wait()
             raise
+        return [_failure(engine, output) for engine, output in started]
+
+
+def _failure(engine: subprocess.Popen[str], output: IO[str]) -> list[str] | None:
     if engine.returncode == 0:
         return None
-    output = _ANSI.sub("", stdout + stderr)
-    return [line for line in output.splitlines() if line.strip()]
+    output.seek(0)
+    text = _ANSI.sub("", output.read())
+    return [line for line in text.splitlines() if line.strip()]
 
 
 def _zensical_problems(lines: list[str], docs_folder: str) -> list[str]:

@@ -83,6 +83,12 @@ def binder_page(audience: str) -> str:
     return f"binders/{audience}.md"
 
 
+def part_page(page: str, part_slug: str | None) -> str:
+    """Where one part of a gathering page lives (``faq.md`` -> ``faq/<part>.md``), or the
+    page itself when it is whole (``part_slug`` is ``None``)."""
+    return page if part_slug is None else f"{page.removesuffix('.md')}/{part_slug}.md"
+
+
 def audience_checklists_page(audience: str) -> str:
     """Every checklist for one audience: where that audience's group in the navigation
     starts, so a checklist's "Previous" never leads to another audience's page."""

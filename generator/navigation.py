@@ -22,6 +22,16 @@ from generator.model import AUDIENCES, Checklist, Playbook
 Nav = list[Any]
 """MkDocs' ``nav``: each entry a page path, or ``{title: path}``, or ``{title: Nav}``."""
 
+GROUP_LIMIT = 30
+"""The most playbooks a group of the navigation lists one by one. Material writes the whole
+group of the open page into that page, so without a limit every page of a section with 400
+playbooks carried 1,400 links (docs/project/performance.md). A larger group shows only the
+page that lists its playbooks: the section's index, or the audience's list of checklists."""
+
+LEFT_OUT = f"/{layout.OUTPUT_FOLDER}/"
+"""The engines' ``not_in_nav``: generated pages that a summarised group leaves out are
+expected there. Hand-written pages are all in the nav (see :func:`site_nav`)."""
+
 _REFERENCE = [
     layout.FAQ,
     layout.HISTORY,
@@ -47,8 +57,11 @@ def site_nav(corpus: Corpus, docs_dir: Path) -> Nav:
     for section_id, section in refs.sections.items():
         listed = refs.playbooks_by_section.get(section_id, [])
         if listed:
+            index = _generated(layout.section_page(section_id))
             pages = [_generated(layout.playbook_page(playbook)) for playbook in listed]
-            playbooks.append({section.title: [_generated(layout.section_page(section_id)), *pages]})
+            playbooks.append(
+                {section.title: [index, *pages] if len(pages) <= GROUP_LIMIT else [index]}
+            )
     checklists: Nav = [_generated(layout.CHECKLISTS)]
     for audience, label in AUDIENCES.items():
         pairs = refs.checklists_by_audience.get(audience, [])
@@ -68,14 +81,14 @@ def site_nav(corpus: Corpus, docs_dir: Path) -> Nav:
 
 def _by_section(refs: Backlinks, pairs: list[tuple[Playbook, Checklist]]) -> Nav:
     """One group per section, in the catalog's order, so that a checklist page's navigation
-    lists its own section's checklists, not every checklist of the audience: it grows with
-    the number of sections, not of playbooks."""
+    lists its own section's checklists, not every checklist of the audience. A section with
+    more than ``GROUP_LIMIT`` checklists is left to the audience's list of checklists."""
     entries: Nav = []
     for section_id, section in refs.sections.items():
         mine = [
             (playbook, checklist) for playbook, checklist in pairs if playbook.section == section_id
         ]
-        if mine:
+        if mine and len(mine) <= GROUP_LIMIT:
             entries.append({section.title: _by_playbook(mine)})
     return entries
 

@@ -90,7 +90,11 @@ def render(corpus: Corpus, cache: GenerateCache | None = None) -> dict[str, str]
     pages = renderer.site_wide_pages()
     for playbook in corpus.playbooks:
         make = partial(renderer.playbook_pages, playbook)
-        pages.update(cache.pages.get(playbook, corpus.catalog, make) if cache else make())
+        if cache is None:
+            pages.update(make())
+        else:
+            part_slug = renderer.part_slug(playbook)
+            pages.update(cache.pages.get(playbook, corpus.catalog, part_slug, make))
     if cache is not None:
         cache.pages.keep_only(playbook.id for playbook in corpus.playbooks)
     return pages

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from generator import leftovers
 from generator.corpus import Corpus
-from generator.engines import MKDOCS_FAMILY, run_engine
+from generator.engines import run_engine, run_engine_with_offline_copy
 from generator.errors import UsageError
 from generator.exports import api_files
 from generator.navigation import Nav, site_nav
@@ -65,11 +65,12 @@ def publish(
         try:
             leftovers.make_marked(staging)
             nav = site_nav(corpus, project.docs_dir)
-            run_engine(project, engine, staging, nav, offline=offline)
             extras = api_files(corpus)
+            if offline:
+                run_engine(project, engine, staging, nav, offline=True)
+            else:
+                build_with_offline_zip(project, engine, staging, nav, extras)
             write_files(staging, extras)
-            if not offline:
-                add_offline_zip(project, staging, nav, extras, engine)
             (staging / SITE_MARKER).write_text("Built by `playbooks build`.\n", encoding="utf-8")
             _swap_in(staging, site_dir)
         finally:
@@ -166,16 +167,13 @@ def _signals_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
-def add_offline_zip(
-    project: Project, site: Path, nav: Nav, extras: dict[str, str], engine: str
+def build_with_offline_zip(
+    project: Project, engine: str, site: Path, nav: Nav, extras: dict[str, str]
 ) -> None:
-    """Build the offline copy with the site's own engine and zip it into ``site``. Zensical
-    cannot make it yet (it reads no template overrides, and the copy needs one for its
-    vendored shim: docs/project/engines.md), so its sites carry a copy made by MkDocs."""
+    """Build the site into ``site`` and, beside it, the offline copy, zipped into ``site``."""
     with tempfile.TemporaryDirectory(prefix="playbooks-offline-") as scratch:
         copy = Path(scratch) / OFFLINE_FOLDER
-        engine = engine if engine in MKDOCS_FAMILY else "mkdocs"
-        run_engine(project, engine, copy, nav, offline=True)
+        run_engine_with_offline_copy(project, engine, site, copy, nav)
         write_files(copy, extras)
         zip_folder(copy, site / OFFLINE_ZIP)
 

@@ -7,7 +7,7 @@ already made it safe for the exact place it lands.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from datetime import date
 from functools import cache, partial
@@ -18,7 +18,7 @@ from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
 from markupsafe import Markup
 
 from generator import escaping, layout
-from generator.backlinks import build_backlinks
+from generator.backlinks import Backlinks, build_backlinks
 from generator.checklist_markdown import checklist_markdown
 from generator.corpus import Corpus
 from generator.model import (
@@ -33,6 +33,7 @@ from generator.model import (
     Playbook,
     Source,
 )
+from generator.parts import cut_into_parts, parts_by_playbook, titled
 from generator.riskmatrix import risk_matrix_svg
 from generator.structured import faq_json_ld
 
@@ -80,6 +81,7 @@ def make_environment() -> Environment:
         layout=layout,
         risk_matrix=risk_matrix_svg,
         faq_json_ld=faq_json_ld,
+        titled=titled,
     )
     return env
 
@@ -176,12 +178,22 @@ class SiteRenderer:
         self.corpus = corpus
         self.env = env or _shared_environment()
         self.refs = build_backlinks(corpus)
+        self.parts = cut_into_parts(corpus, self.refs)
+        self._part_of = parts_by_playbook(self.parts)
         self._cite = partial(citation, self.refs.sources)
 
+    def part_slug(self, playbook: Playbook) -> str | None:
+        """The part of the gathering pages that holds ``playbook`` (its page links there),
+        or ``None`` while those pages are whole."""
+        part = self._part_of.get(playbook.id)
+        return part.slug if part else None
+
     def playbook_pages(self, playbook: Playbook) -> dict[str, str]:
-        """The files one playbook makes: its page, and a page and a download per checklist."""
+        """The files one playbook makes: its page, and a page and a download per checklist.
+        They depend on nothing but the playbook, the catalog and :meth:`part_slug`."""
         path = layout.playbook_page(playbook)
-        made = {path: self._render(path, "playbook.md.j2", playbook=playbook)}
+        part_slug = self.part_slug(playbook)
+        made = {path: self._render(path, "playbook.md.j2", playbook=playbook, part_slug=part_slug)}
         for checklist in playbook.checklists:
             path = layout.checklist_page(playbook, checklist)
             made[path] = self._render(
@@ -202,29 +214,57 @@ class SiteRenderer:
             if section_id in refs.playbooks_by_section
         ]
         pages += [
-            (layout.FAQ, "faq.md.j2", {}),
             (layout.HISTORY, "history.md.j2", {}),
-            (layout.CAUSES, "causes.md.j2", {}),
-            (layout.MITIGATIONS, "mitigations.md.j2", {}),
-            (layout.CHECKLISTS, "checklists.md.j2", {}),
-            (layout.SOURCES, "sources.md.j2", {}),
-            (layout.COVERAGE, "coverage.md.j2", {}),
             (layout.BINDERS, "binders.md.j2", {}),
         ]
-        for audience in AUDIENCES:
-            context = {"audience": audience}
-            pages.append((layout.audience_checklists_page(audience), "audience.md.j2", context))
-            pages.append((layout.binder_page(audience), "binder.md.j2", context))
-        return {path: self._render(path, template, **context) for path, template, context in pages}
+        pages += [
+            (layout.audience_checklists_page(audience), "audience.md.j2", {"audience": audience})
+            for audience in AUDIENCES
+        ]
+        made = {path: self._render(path, template, **context) for path, template, context in pages}
+        for page, template, context, holds in self._gatherings():
+            parts = [part for part in self.parts if holds(part.refs)]
+            made[page] = self._render(page, template, **context, whole=page, index_of=parts)
+            for part in parts:
+                path = layout.part_page(page, part.slug)
+                made[path] = self._render(
+                    path, template, **context, whole=page, part=part, refs=part.refs
+                )
+        return made
+
+    @staticmethod
+    def _gatherings() -> list[tuple[str, str, dict[str, Any], Callable[[Backlinks], bool]]]:
+        """The pages that gather something from every playbook, which a large corpus cuts into
+        parts (:mod:`generator.parts`): each one's template, context, and whether a part's
+        playbooks give it anything to show (a part with nothing has no page)."""
+
+        def always(refs: Backlinks) -> bool:
+            return True
+
+        def binder(audience: str) -> Callable[[Backlinks], bool]:
+            return lambda refs: audience in refs.checklists_by_audience
+
+        gatherings: list[tuple[str, str, dict[str, Any], Callable[[Backlinks], bool]]] = [
+            (layout.FAQ, "faq.md.j2", {}, lambda refs: bool(refs.faq_entries)),
+            (layout.CAUSES, "causes.md.j2", {}, always),
+            (layout.MITIGATIONS, "mitigations.md.j2", {}, always),
+            (layout.CHECKLISTS, "checklists.md.j2", {}, always),
+            (layout.SOURCES, "sources.md.j2", {}, always),
+            (layout.COVERAGE, "coverage.md.j2", {}, always),
+        ]
+        return gatherings + [
+            (layout.binder_page(audience), "binder.md.j2", {"audience": audience}, binder(audience))
+            for audience in AUDIENCES
+        ]
 
     def _render(self, path: str, template: str, **context: Any) -> str:
         def href(target: str, anchor: str | None = None) -> str:
             return escaping.url(layout.relative_link(path, target, anchor))
 
+        defaults: dict[str, Any] = {"refs": self.refs, "part": None, "index_of": []}
         return self.env.get_template(template).render(
-            refs=self.refs, corpus=self.corpus, page_path=path, href=href, cite=self._cite,
-            **context,
-        )  # fmt: skip
+            **(defaults | context), corpus=self.corpus, page_path=path, href=href, cite=self._cite
+        )
 
 
 def render_site(corpus: Corpus, env: Environment | None = None) -> dict[str, str]:

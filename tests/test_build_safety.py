@@ -22,13 +22,14 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.engines import _run
+from generator.engines import _run, _run_side_by_side
 from generator.leftovers import MARKER as LEFTOVER_MARKER
 from generator.publish import SITE_MARKER
 from tests.sitecheck import broken_internal_links, read_site
 from tests.support import FIXTURES, REPO, build, copy_project, wait_for
 
-HOLD_HOOK = '''"""Test hook: hold the build once the site is written, until the test says go."""
+HOLD_HOOK = '''"""Test hook: hold the build once the site is written, until the test says go.
+The offline copy, built at the same time, is not held."""
 import os
 import time
 from pathlib import Path
@@ -36,7 +37,7 @@ from pathlib import Path
 
 def on_post_build(config, **kwargs):
     folder = os.environ.get("HOLD_BUILD")
-    if folder:
+    if folder and os.environ.get("PLAYBOOKS_OFFLINE") != "true":
         Path(folder, "ready").touch()
         while not Path(folder, "go").exists():
             time.sleep(0.05)
@@ -192,6 +193,61 @@ def test_an_interrupted_engine_is_killed_and_reaped_before_the_interrupt_goes_on
         signal.signal(signal.SIGUSR1, previous)
     with pytest.raises(ProcessLookupError):
         os.kill(int(pid_file.read_text()), 0)
+
+
+def waiting_engine(mine: Path, other: Path) -> list[str]:
+    """An engine that says it started, then waits up to 30 s for ``other`` to start."""
+    code = (
+        "import pathlib, sys, time\n"
+        f"pathlib.Path({str(mine)!r}).touch()\n"
+        "deadline = time.time() + 30\n"
+        f"while not pathlib.Path({str(other)!r}).exists():\n"
+        "    if time.time() > deadline: sys.exit('the other engine never started')\n"
+        "    time.sleep(0.05)\n"
+    )
+    return [sys.executable, "-c", code]
+
+
+def test_the_site_and_its_offline_copy_are_built_at_the_same_time(tmp_path):
+    """Each engine waits for the other: run one after the other, both would fail."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    env = dict(os.environ)
+    commands = [(waiting_engine(first, second), env), (waiting_engine(second, first), env)]
+    assert _run_side_by_side(commands, tmp_path) == [None, None]
+
+
+def test_engines_side_by_side_report_each_ones_failure(tmp_path):
+    env = dict(os.environ)
+    failing = [sys.executable, "-c", "import sys; print('WARNING - a broken link'); sys.exit(1)"]
+    outcomes = _run_side_by_side([([sys.executable, "-c", "pass"], env), (failing, env)], tmp_path)
+    assert outcomes == [None, ["WARNING - a broken link"]]
+
+
+def test_an_interrupt_kills_and_reaps_every_engine_running_side_by_side(tmp_path):
+    pids = [tmp_path / "first.pid", tmp_path / "second.pid"]
+    engines = [
+        f"import os, time; open({str(pid)!r}, 'w').write(str(os.getpid())); time.sleep(9)"
+        for pid in pids
+    ]
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    def interrupt_once_both_run() -> None:
+        wait_for(lambda: all(pid.exists() and pid.read_text() for pid in pids))
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGUSR1)
+
+    previous = signal.signal(signal.SIGUSR1, interrupt)
+    try:
+        threading.Thread(target=interrupt_once_both_run, daemon=True).start()
+        commands = [([sys.executable, "-c", engine], dict(os.environ)) for engine in engines]
+        with pytest.raises(KeyboardInterrupt):
+            _run_side_by_side(commands, tmp_path)
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(int(pid.read_text()), 0)
 
 
 def test_killed_build_keeps_the_previous_site_and_the_next_build_clears_up(tmp_path):

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from generator import layout
+from generator.corpus import Corpus
 from generator.model import AUDIENCES
-from generator.navigation import site_nav
+from generator.navigation import GROUP_LIMIT, site_nav
 from generator.render import render_site
 from tests.support import REPO, real_corpus
 
@@ -113,3 +114,41 @@ def test_an_audiences_checklists_are_grouped_by_section_so_the_nav_grows_with_se
         for section in sections:
             [(title, checklists)] = section.items()
             assert {section_of[page] for page in pages_in(checklists)} == {title}
+
+
+def corpus_with_copies(copies: int) -> Corpus:
+    """The real corpus plus ``copies`` copies of one of its playbooks, in that one's section:
+    a section with about as many playbooks as copies."""
+    corpus = real_corpus()
+    original = corpus.playbooks[0]
+    more = [
+        original.model_copy(update={"id": f"{original.id}-{n}", "title": f"Copy {n}"})
+        for n in range(copies)
+    ]
+    return Corpus(corpus.catalog, (*corpus.playbooks, *more))
+
+
+def test_a_pages_navigation_does_not_grow_with_its_section():
+    """Past GROUP_LIMIT, a section's group holds only its index page (which lists them all),
+    and an audience's checklists of that section are left to the audience's page."""
+    small, large = (corpus_with_copies(n) for n in (GROUP_LIMIT + 1, 4 * GROUP_LIMIT))
+    navs = [site_nav(corpus, REPO / "docs") for corpus in (small, large)]
+    assert len(list(pages_in(navs[0]))) == len(list(pages_in(navs[1])))
+    for corpus, nav in zip((small, large), navs, strict=True):
+        section = next(s for s in corpus.catalog.sections if s.id == corpus.playbooks[0].section)
+        shown = next(
+            e for e in group(nav, "Playbooks") if isinstance(e, dict) and section.title in e
+        )
+        assert list(pages_in(shown)) == [f"playbooks/{layout.section_page(section.id)}"]
+    listed = set(pages_in(navs[1]))
+    copy = large.playbooks[-1]
+    assert f"playbooks/{layout.playbook_page(copy)}" not in listed
+    for checklist in copy.checklists:
+        assert f"playbooks/{layout.checklist_page(copy, checklist)}" not in listed
+
+
+def test_a_section_within_the_limit_lists_every_playbook():
+    corpus = corpus_with_copies(GROUP_LIMIT // 2)
+    listed = set(pages_in(site_nav(corpus, REPO / "docs")))
+    for playbook in corpus.playbooks:
+        assert f"playbooks/{layout.playbook_page(playbook)}" in listed
