@@ -30,6 +30,7 @@ from generator.model import (
     SOURCE_KINDS,
     STAKEHOLDERS,
     WHEN,
+    Marketplace,
     Playbook,
     Source,
 )
@@ -164,6 +165,13 @@ def citation(sources: dict[str, Source], ids: Sequence[str]) -> Markup:
     return Markup(f"Sources: {links}\n{{: .cite }}\n")
 
 
+def marketplace_tags(marketplaces: dict[str, Marketplace], ids: Sequence[str]) -> Markup:
+    """The tags that say which marketplaces a step, an answer or a message is for alone:
+    like the FBA tag, in Python for the same reason as :func:`citation`."""
+    titles = (escaping.inline(marketplaces[marketplace_id].title) for marketplace_id in ids)
+    return Markup("".join(f'<span class="checklist-tag">{title}</span> ' for title in titles))
+
+
 class SiteRenderer:
     """Renders a valid corpus's files: the Markdown pages, and each checklist as take-away
     Markdown (``.txt``, see ``layout``).
@@ -177,6 +185,7 @@ class SiteRenderer:
         self.env = env or _shared_environment()
         self.refs = build_backlinks(corpus)
         self._cite = partial(citation, self.refs.sources)
+        self._tags = partial(marketplace_tags, self.refs.marketplaces)
 
     def playbook_pages(self, playbook: Playbook) -> dict[str, str]:
         """The files one playbook makes: its page, and a page and a download per checklist."""
@@ -223,7 +232,7 @@ class SiteRenderer:
 
         return self.env.get_template(template).render(
             refs=self.refs, corpus=self.corpus, page_path=path, href=href, cite=self._cite,
-            **context,
+            marketplace_tags=self._tags, **context,
         )  # fmt: skip
 
 
