@@ -19,6 +19,7 @@ from generator.model import (
     FaqEntry,
     Impact,
     Incident,
+    Marketplace,
     Mitigation,
     Playbook,
     Section,
@@ -31,6 +32,7 @@ class Backlinks:
     sections: dict[str, Section]
     sources: dict[str, Source]
     incidents: dict[str, Incident]
+    marketplaces: dict[str, Marketplace]
     playbooks_by_section: dict[str, list[Playbook]]
     causes_by_kind: dict[str, list[tuple[Playbook, Cause]]]
     mitigations_by_kind: dict[str, list[tuple[Playbook, Mitigation]]]
@@ -86,6 +88,7 @@ def build_backlinks(corpus: Corpus) -> Backlinks:
         sections=sections,
         sources=sources,
         incidents=incidents,
+        marketplaces={marketplace.id: marketplace for marketplace in catalog.marketplaces},
         playbooks_by_section=dict(by_section),
         causes_by_kind=causes,
         mitigations_by_kind=mitigations,

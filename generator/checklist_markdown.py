@@ -26,6 +26,8 @@ def checklist_markdown(playbook: Playbook, checklist: Checklist, refs: Backlinks
         lines += ["", f"## {PHASES[phase]}", ""]
         for item in items:
             lines.append(f"- [ ] {_md(item.text)}")
+            if item.marketplaces:
+                lines.append(f"  Marketplaces: {_marketplaces(item.marketplaces, refs)}")
             if item.why:
                 lines.append(f"  Why: {_md(item.why)}")
             for source_id in item.sources:
@@ -33,10 +35,18 @@ def checklist_markdown(playbook: Playbook, checklist: Checklist, refs: Backlinks
                 lines.append(f"  Source: [{_md(source.title)}]({escaping.url(source.url)})")
             for template_id in item.templates:
                 message = playbook.template(template_id)
-                lines += ["", f"  Message to copy: {_md(message.title)}", ""]
+                title = _md(message.title)
+                if message.marketplaces:
+                    title += f" ({_marketplaces(message.marketplaces, refs)})"
+                lines += ["", f"  Message to copy: {title}", ""]
                 lines += [f"      {line}".rstrip() for line in message.body.strip().splitlines()]
                 lines.append("")
     return "\n".join(lines) + "\n"
+
+
+def _marketplaces(ids: list[str], refs: Backlinks) -> str:
+    """The marketplaces a step or message is for alone, as the page's tags read."""
+    return ", ".join(_md(refs.marketplaces[marketplace_id].title) for marketplace_id in ids)
 
 
 def _md(text: str) -> str:

@@ -29,6 +29,7 @@ class CatalogIds:
     sections: frozenset[str]
     sources: frozenset[str]
     incidents: frozenset[str]
+    marketplaces: frozenset[str]
 
     @classmethod
     def of(cls, catalog: Catalog) -> CatalogIds:
@@ -36,6 +37,7 @@ class CatalogIds:
             frozenset(section.id for section in catalog.sections),
             frozenset(source.id for source in catalog.sources),
             frozenset(incident.id for incident in catalog.incidents),
+            frozenset(marketplace.id for marketplace in catalog.marketplaces),
         )
 
 
@@ -45,7 +47,7 @@ def check_catalog(data: Any, source: SourceMap) -> list[Problem]:
     if not isinstance(data, Mapping):
         return []
     problems: list[Problem] = []
-    for kind in ("sections", "sources", "incidents"):
+    for kind in ("sections", "sources", "incidents", "marketplaces"):
         problems += _unique_ids(source, [((kind,), data.get(kind))])
     for index, section in _entries(data.get("sections")):
         page = layout.site_page_taken_by_section(_id(section))
@@ -116,14 +118,27 @@ def _check_catalog_refs(
         for index, entry in _entries(data.get(field)):
             loc = (field, index, "sources")
             problems += _known(source, loc, entry.get("sources"), catalog.sources, "source")
+    for field in ("faq", "templates"):
+        for index, entry in _entries(data.get(field)):
+            problems += _known_marketplaces(source, (field, index), entry, catalog)
     for index, cause in _entries(data.get("causes")):
         loc = ("causes", index, "incidents")
         problems += _known(source, loc, cause.get("incidents"), catalog.incidents, "incident")
     for index, checklist in _entries(data.get("checklists")):
         for phase, position, item in _checklist_items(checklist):
-            loc = ("checklists", index, phase, position, "sources")
-            problems += _known(source, loc, item.get("sources"), catalog.sources, "source")
+            loc = ("checklists", index, phase, position)
+            refs = item.get("sources")
+            problems += _known(source, (*loc, "sources"), refs, catalog.sources, "source")
+            problems += _known_marketplaces(source, loc, item, catalog)
     return problems
+
+
+def _known_marketplaces(
+    source: SourceMap, loc: Loc, entry: Mapping[str, Any], catalog: CatalogIds
+) -> list[Problem]:
+    """A step, answer or message names only marketplaces the catalog knows."""
+    refs = entry.get("marketplaces")
+    return _known(source, (*loc, "marketplaces"), refs, catalog.marketplaces, "marketplace")
 
 
 def _check_checklist(source: SourceMap, loc: Loc, checklist: Mapping[str, Any]) -> list[Problem]:

@@ -158,6 +158,13 @@ Title = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_titl
 Prose = Annotated[str, Field(min_length=1, max_length=6000), AfterValidator(_prose)]
 Url = Annotated[str, Field(max_length=2000), AfterValidator(_url)]
 SourceRefs = Annotated[list[Slug], Field(description="Ids of entries in the catalog's sources.")]
+MarketplaceRefs = Annotated[
+    list[Slug],
+    Field(
+        description="Ids of the catalog's marketplaces that this applies to alone; leave it "
+        "out when it applies everywhere. Readers can hide what is for other marketplaces."
+    ),
+]
 
 
 class Strict(BaseModel):
@@ -211,12 +218,21 @@ class Incident(Strict):
     sources: Annotated[list[Slug], Field(min_length=1)]
 
 
+class Marketplace(Strict):
+    """A platform sellers sell on or shoppers buy from, that advice can be specific to."""
+
+    id: Slug
+    title: Title
+
+
 class Catalog(Strict):
-    """Concepts shared by every playbook: navigation sections, sources and incidents."""
+    """Concepts shared by every playbook: navigation sections, sources, incidents and the
+    marketplaces that advice can be specific to."""
 
     sections: Annotated[list[Section], Field(min_length=1)]
     sources: list[Source] = []
     incidents: list[Incident] = []
+    marketplaces: list[Marketplace] = []
 
 
 class Cause(Strict):
@@ -276,6 +292,7 @@ class ChecklistItem(Strict):
             "every seller needs it. Readers can filter seller checklists by it."
         ),
     ] = None
+    marketplaces: MarketplaceRefs = []
     renamed_from: Annotated[
         list[Slug], Field(description="Former ids of this item, so saved ticks follow it.")
     ] = []
@@ -311,6 +328,7 @@ class FaqEntry(Strict):
     question: Title
     answer: Prose
     sources: SourceRefs = []
+    marketplaces: MarketplaceRefs = []
 
 
 class MessageTemplate(Strict):
@@ -320,6 +338,7 @@ class MessageTemplate(Strict):
     title: Title
     use_when: Line
     body: Annotated[str, Field(min_length=1, max_length=4000), AfterValidator(_no_control)]
+    marketplaces: MarketplaceRefs = []
 
 
 class Playbook(Strict):

@@ -30,6 +30,7 @@ from generator.model import (
     SOURCE_KINDS,
     STAKEHOLDERS,
     WHEN,
+    Marketplace,
     Playbook,
     Source,
 )
@@ -166,6 +167,13 @@ def citation(sources: dict[str, Source], ids: Sequence[str]) -> Markup:
     return Markup(f"Sources: {links}\n{{: .cite }}\n")
 
 
+def marketplace_tags(marketplaces: dict[str, Marketplace], ids: Sequence[str]) -> Markup:
+    """The tags that say which marketplaces a step, an answer or a message is for alone:
+    like the FBA tag, in Python for the same reason as :func:`citation`."""
+    titles = (escaping.inline(marketplaces[marketplace_id].title) for marketplace_id in ids)
+    return Markup("".join(f'<span class="checklist-tag">{title}</span> ' for title in titles))
+
+
 class SiteRenderer:
     """Renders a valid corpus's files: the Markdown pages, and each checklist as take-away
     Markdown (``.txt``, see ``layout``).
@@ -181,6 +189,7 @@ class SiteRenderer:
         self.parts = cut_into_parts(corpus, self.refs)
         self._part_of = parts_by_playbook(self.parts)
         self._cite = partial(citation, self.refs.sources)
+        self._tags = partial(marketplace_tags, self.refs.marketplaces)
 
     def part_slug(self, playbook: Playbook) -> str | None:
         """The part of the gathering pages that holds ``playbook`` (its page links there),
@@ -263,8 +272,9 @@ class SiteRenderer:
 
         defaults: dict[str, Any] = {"refs": self.refs, "part": None, "index_of": []}
         return self.env.get_template(template).render(
-            **(defaults | context), corpus=self.corpus, page_path=path, href=href, cite=self._cite
-        )
+            **(defaults | context), corpus=self.corpus, page_path=path, href=href, cite=self._cite,
+            marketplace_tags=self._tags,
+        )  # fmt: skip
 
 
 def render_site(corpus: Corpus, env: Environment | None = None) -> dict[str, str]:

@@ -115,6 +115,7 @@ checklists:
         text: $todo one thing to do while it is down.
         #? templates: [todo-message]
         #? fulfilment: fba
+        #? marketplaces: [amazon]
         #? when: now
     #? after:
     #?   - id: todo-recover
@@ -128,6 +129,7 @@ checklists:
 #?     question: $todo a question readers ask?
 #?     answer: $todo a short answer.
 #?     sources: [some-source]
+#?     marketplaces: [amazon]
 
 # Messages readers can copy, adapt and send.
 #? templates:
@@ -136,6 +138,7 @@ checklists:
 #?     use_when: $todo when to send it.
 #?     body: |
 #?       $todo the message, with NAME and DATE for the reader to fill in.
+#?     marketplaces: [amazon]
 
 # Real outages of this kind, by their id in playbooks/_catalog.yml. Never invent one.
 #? incidents: [some-incident]

@@ -32,6 +32,8 @@ def test_json_export_lists_every_playbook_valid_against_the_published_schemas(si
     assert exported["reviewed"] == first.reviewed.isoformat()
     checked = {source["id"]: source["checked"] for source in document["catalog"]["sources"]}
     assert checked == {source.id: source.checked.isoformat() for source in corpus.catalog.sources}
+    marketplaces = [marketplace["id"] for marketplace in document["catalog"]["marketplaces"]]
+    assert marketplaces == [marketplace.id for marketplace in corpus.catalog.marketplaces]
     assert [c["id"] for c in exported["causes"]] == [c.id for c in first.causes]
 
 

@@ -148,6 +148,54 @@ def test_steps_say_whom_they_are_for_and_only_then_the_page_offers_the_filter(tm
     assert '<fieldset class="checklist-filter" data-fulfilment-filter>' in page
 
 
+def test_no_marketplace_tag_no_marketplace_filter(tmp_path):
+    pages = render_site(corpus_with(tmp_path))
+    for path in ("basics/minimal/seller.md", layout.FAQ):
+        assert "data-marketplace" not in pages[path] and "checklist-tag" not in pages[path]
+
+
+def test_a_step_says_which_marketplaces_it_is_for_wherever_it_is_shown(tmp_path):
+    message = (
+        "incidents: [example-incident]\ntemplates:\n  - id: delay-note\n"
+        "    title: Delay note\n    use_when: An order is late.\n"
+        "    body: Hello BUYER-NAME.\n    marketplaces: [ebay]\n"
+    )
+    corpus = with_second_step(
+        tmp_path,
+        "marketplaces: [amazon, ebay]\n        templates: [delay-note]",
+        {"incidents: [example-incident]\n": message},
+    )
+    pages = render_site(corpus)
+    tags = '<span class="checklist-tag">Amazon</span> <span class="checklist-tag">eBay</span> '
+    page = pages["basics/minimal/seller.md"]
+    assert '<li class="checklist-item" data-marketplaces="amazon ebay">' in page
+    assert f"{tags}Do the second thing" in page
+    assert '<summary>Message to copy: <span class="checklist-tag">eBay</span> Delay note' in page
+    choice = page.split('<fieldset class="checklist-filter" data-marketplace-filter>')[1]
+    choice = choice.split("</fieldset>")[0]
+    assert "<legend>I sell on</legend>" in choice
+    for box in ('value="amazon"> Amazon</label>', 'value="ebay"> eBay</label>'):
+        assert f'<label><input type="checkbox" name="marketplaces" {box}' in choice
+    assert f"<li>{tags}Do the second thing" in pages["binders/sellers.md"]
+    download = pages["basics/minimal/seller.txt"]
+    assert "- [ ] Do the second thing.\n  Marketplaces: Amazon, eBay\n" in download
+    assert "  Message to copy: Delay note (eBay)\n" in download
+    playbook = pages["basics/minimal/index.md"]
+    assert '<span class="checklist-tag">eBay</span> *Use when:* An order is late' in playbook
+
+
+def test_an_answer_says_which_marketplaces_it_is_for_and_the_faq_offers_the_filter(tmp_path):
+    corpus = corpus_with(
+        tmp_path, {"    answer: Because.\n": "    answer: Because.\n    marketplaces: [ebay]\n"}
+    )
+    faq = render_site(corpus)[layout.FAQ]
+    answer = faq[faq.index('<div data-marketplaces="ebay" markdown>') :]
+    assert answer.index("### Why&#63;") < answer.index('<span class="checklist-tag">eBay</span>')
+    assert answer.index("Because.") < answer.index("</div>")
+    assert '<fieldset class="checklist-filter" data-marketplace-filter>' in faq
+    assert "<legend>I sell or shop on</legend>" in faq
+
+
 def test_steps_to_take_now_come_first_and_say_so(tmp_path):
     third = "      - id: third-step\n        text: Do the third thing.\n        when: now"
     corpus = with_second_step(tmp_path, f"when: today\n{third}")

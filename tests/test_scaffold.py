@@ -111,6 +111,7 @@ def _example_catalog() -> Catalog:
                     "sources": ["some-source"],
                 }
             ],
+            "marketplaces": [{"id": "amazon", "title": "Amazon"}],
         }
     )
 

@@ -131,10 +131,14 @@ def test_a_step_shows_the_message_it_needs_ready_to_copy(site, browser):
         context.close()
 
 
-def contingency_url(site: Any) -> str:
-    playbook = next(p for p in real_corpus().playbooks if p.id == "marketplace-outages-explained")
-    checklist = next(c for c in playbook.checklists if c.id == "seller-contingency")
+def checklist_url(site: Any, playbook_id: str, checklist_id: str) -> str:
+    playbook = next(p for p in real_corpus().playbooks if p.id == playbook_id)
+    checklist = next(c for c in playbook.checklists if c.id == checklist_id)
     return site.url + layout.site_url_path(layout.checklist_page(playbook, checklist))
+
+
+def contingency_url(site: Any) -> str:
+    return checklist_url(site, "marketplace-outages-explained", "seller-contingency")
 
 
 def shown(page: Any, kind: str) -> int:
@@ -163,9 +167,85 @@ def test_without_javascript_every_step_shows_and_the_filter_does_not(site, brows
     page = context.new_page()
     try:
         page.goto(contingency_url(site))
-        assert page.locator(".checklist-filter").is_hidden()
+        assert page.locator("[data-fulfilment-filter]").is_hidden()
         assert shown(page, "fba") == page.locator('li[data-fulfilment="fba"]').count() > 0
         assert shown(page, "self") == page.locator('li[data-fulfilment="self"]').count() > 0
+    finally:
+        context.close()
+
+
+def tagged(page: Any, marketplace: str, *, visible: bool = False) -> int:
+    """Steps or answers tagged for this marketplace, alone or with others."""
+    selector = f'[data-marketplaces~="{marketplace}"]'
+    return page.locator(selector + (":visible" if visible else "")).count()
+
+
+def where(page: Any, marketplace: str) -> Any:
+    """A marketplace's box in the page's "I sell on" filter."""
+    return page.locator("[data-marketplace-filter]").get_by_label(marketplace, exact=True)
+
+
+UNTAGGED_STEPS = "li.checklist-item:not([data-marketplaces])"
+
+
+def hidden(page: Any, selector: str) -> int:
+    return page.locator(selector).count() - page.locator(f"{selector}:visible").count()
+
+
+def test_choosing_where_you_sell_hides_other_marketplaces_steps_on_every_page(site, phone):
+    every_channel = checklist_url(site, "ebay-etsy-shopify-outages", "every-channel")
+    phone.goto(every_channel)
+    ebay, etsy = tagged(phone, "ebay"), tagged(phone, "etsy")
+    assert ebay > etsy > 0 and tagged(phone, "ebay", visible=True) == ebay
+    ebay_only = phone.locator('li[data-marketplaces="ebay"] input').first
+    key = ebay_only.get_attribute("data-item")
+    ebay_only.check()
+    progress = phone.locator("[data-checklist-progress]").inner_text()
+    where(phone, "Etsy").check()
+    assert tagged(phone, "ebay", visible=True) == tagged(phone, "etsy", visible=True) == etsy
+    assert hidden(phone, UNTAGGED_STEPS) == 0
+    assert phone.locator("[data-checklist-progress]").inner_text() == progress  # still counts
+    phone.reload()
+    assert where(phone, "Etsy").is_checked() and not where(phone, "eBay").is_checked()
+    assert tagged(phone, "ebay", visible=True) == etsy
+    assert phone.locator(f'input[data-item="{key}"]').is_checked()  # its tick, under its key
+
+    phone.goto(contingency_url(site))  # Amazon's steps: the Etsy seller's choice hides them
+    amazon = tagged(phone, "amazon")
+    assert amazon and tagged(phone, "amazon", visible=True) == 0
+    assert where(phone, "Etsy").is_checked() and hidden(phone, UNTAGGED_STEPS) == 0
+    where(phone, "Amazon").check()
+    assert tagged(phone, "amazon", visible=True) == amazon
+    assert phone.evaluate("localStorage.getItem('outage-playbooks:marketplaces')") == "amazon etsy"
+    where(phone, "Amazon").uncheck()
+    where(phone, "Etsy").uncheck()  # nothing chosen: every step shows
+    assert hidden(phone, "li.checklist-item") == 0
+
+    phone.goto(every_channel)
+    assert phone.locator(f'input[data-item="{key}"]').is_checked()
+    assert tagged(phone, "ebay", visible=True) == ebay
+
+
+def test_the_faq_hides_other_marketplaces_answers_and_their_empty_groups(site, phone):
+    phone.goto(checklist_url(site, "ebay-etsy-shopify-outages", "ebay"))
+    where(phone, "eBay").check()
+    phone.goto(site.url + layout.site_url_path(layout.FAQ))
+    assert where(phone, "eBay").is_checked()
+    assert tagged(phone, "amazon") > 0 and tagged(phone, "amazon", visible=True) == 0
+    assert tagged(phone, "ebay", visible=True) == tagged(phone, "ebay") > 0
+    assert hidden(phone, ".faq-group > h3") == 0  # untagged answers
+    assert phone.locator("h2#fba-inbound-stuck").is_hidden()  # every answer there is Amazon's
+    assert phone.locator("h2#ebay-etsy-shopify-outages").is_visible()
+
+
+def test_without_javascript_every_marketplace_shows_and_the_choice_does_not(site, browser):
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        for url in (contingency_url(site), site.url + layout.site_url_path(layout.FAQ)):
+            page.goto(url)
+            assert page.locator("[data-marketplace-filter]").is_hidden()
+            assert tagged(page, "amazon", visible=True) == tagged(page, "amazon") > 0
     finally:
         context.close()
 

@@ -95,6 +95,40 @@ def test_unknown_source_and_section(tmp_path):
     assert messages[1].startswith("unknown source 'no-such-source'")
 
 
+TAGGABLE = {
+    "a step": ("        text: Do the second thing.\n", "        "),
+    "an answer": ("    answer: Because.\n", "    "),
+    "a message": ("    body: Hello BUYER-NAME.\n", "    "),
+}
+
+
+@pytest.mark.parametrize("where", TAGGABLE)
+def test_a_step_answer_or_message_names_only_catalog_marketplaces(tmp_path, where):
+    after, indent = TAGGABLE[where]
+    message = "templates:\n  - id: a-note\n    title: A note\n    use_when: Late.\n" + (
+        "    body: Hello BUYER-NAME.\n"
+    )
+    text = (MINIMAL + message).replace(after, f"{after}{indent}marketplaces: [amazon, ebya]\n")
+    [problem] = problems_for(tmp_path, text)
+    assert (problem.path, problem.line) == ("playbooks/minimal.yml", line_of(text, "ebya"))
+    assert problem.col == text.splitlines()[problem.line - 1].index("ebya") + 1
+    assert problem.message == "unknown marketplace 'ebya'; did you mean: ebay"
+    assert problems_for(tmp_path, text.replace("ebya", "ebay")) == []
+
+
+def test_catalog_marketplace_ids_are_unique_slugs(tmp_path):
+    catalog = (FIXTURES / "minimal" / "_catalog.yml").read_text(encoding="utf-8")
+    twice = catalog.replace("  - id: ebay\n", "  - id: amazon\n")
+    [problem] = problems_for(tmp_path, twice, "_catalog.yml")
+    assert problem.line == line_of(twice, "title: eBay") - 1
+    assert (
+        problem.message
+        == f"duplicate id 'amazon' (first used at line {line_of(twice, 'id: amazon')})"
+    )
+    [problem] = problems_for(tmp_path, catalog.replace("id: ebay", "id: e-Bay"), "_catalog.yml")
+    assert "'e-Bay' is not a valid id" in problem.message
+
+
 def test_id_must_match_file_name(tmp_path):
     [problem] = problems_for(tmp_path, MINIMAL, name="other.yml")[:1] or [None]
     assert problem is not None and "must match the file name 'other.yml'" in problem.message

@@ -4,14 +4,17 @@
 (() => {
   "use strict";
   const PREFIX = "outage-playbooks:v1:";
-  const FILTER = "outage-playbooks:fulfilment"; // "fba", "self" or "all", for every checklist
+  const FILTERS = [ // fieldset, what it reads on each step or answer, where the choice is kept
+    ["[data-fulfilment-filter]", "data-fulfilment", "outage-playbooks:fulfilment"], // "fba", "self" or "all"
+    ["[data-marketplace-filter]", "data-marketplaces", "outage-playbooks:marketplaces"], // "amazon ebay", "" for all
+  ];
   const FORMAT = "outage-playbooks-checklist";
   const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
   const UNSAVED = "Ticks will not be saved: this browser's storage is off, full or unreadable. Reset to retry.";
   const memory = {}; // key -> ticks after storage failed; outlives instant navigation
   const attached = new WeakSet();
   const all = (root, selector) => [...root.querySelectorAll(selector)];
-  const words = (text) => text?.split(" ") ?? [];
+  const words = (text) => text?.match(/\S+/g) ?? [];
   const isIds = (list) => Array.isArray(list) && list.every((id) => typeof id === "string" && SLUG.test(id));
   const pageUrl = () => location.href.split("#")[0];
 
@@ -170,21 +173,6 @@
       }
     });
 
-    /* "I use FBA" / "I ship myself": hides the other kind's steps; ticks are untouched. */
-    const filter = find("[data-fulfilment-filter]");
-    const showOnly = (value) => {
-      box.dataset.showing = ["fba", "self"].includes(value) ? value : "all";
-      filter.querySelector(`[value="${box.dataset.showing}"]`).checked = true;
-    };
-    if (filter) {
-      try { showOnly(localStorage.getItem(FILTER)); } catch { showOnly("all"); }
-      filter.addEventListener("change", ({ target }) => {
-        showOnly(target.value);
-        try { localStorage.setItem(FILTER, target.value); } catch { /* kept for this page */ }
-      });
-    }
-
-    all(box, "noscript").forEach((n) => n.remove()); // instant navigation parses it as markup
     update(() => {}); // first draw; renamed items' ticks move to their new ids
     addEventListener("storage", () => box.isConnected && update(() => {}));
     stampPrint();
@@ -196,7 +184,40 @@
     }
   }
 
-  const attachAll = () => all(document, "[data-checklist]").forEach(attach);
+  /* "I use FBA", "I sell on eBay": each filter's choice, kept for the whole site, leaves out
+     what is tagged for others alone. Untagged steps always show; choosing nothing, or "all",
+     leaves nothing out; hidden steps keep their ticks, which still count. */
+  const chosen = {}; // tag attribute -> the values chosen in its filter; none leaves nothing out
+  const tagged = FILTERS.map(([, tag]) => `[${tag}]`).join();
+  const leftOut = (element) => Object.entries(chosen).some(([tag, values]) => {
+    const tags = words(element.getAttribute(tag));
+    return values.length > 0 && tags.length > 0 && !tags.some((value) => values.includes(value));
+  });
+
+  function filter(fieldset, tag, key) {
+    if (attached.has(fieldset)) return;
+    attached.add(fieldset);
+    const inputs = all(fieldset, "input");
+    const choose = (values) => {
+      values = values.filter((value) => inputs.some((input) => input.value === value));
+      const none = values.every((value) => value === "all"); // "Every seller", or no box ticked
+      for (const input of inputs) input.checked = values.includes(input.value) || (none && input.defaultChecked);
+      chosen[tag] = none ? [] : values;
+      for (const element of all(document, tagged)) element.hidden = leftOut(element);
+    };
+    try { choose(words(localStorage.getItem(key))); } catch { choose([]); }
+    fieldset.addEventListener("change", () => {
+      const values = inputs.filter((input) => input.checked).map((input) => input.value);
+      choose(values);
+      try { localStorage.setItem(key, values.join(" ")); } catch { /* kept for this page */ }
+    });
+  }
+
+  function attachAll() {
+    all(document, "[data-checklist]").forEach(attach);
+    for (const [selector, tag, key] of FILTERS) all(document, selector).forEach((f) => filter(f, tag, key));
+    all(document, "noscript").forEach((n) => n.remove()); // instant navigation parses it as markup
+  }
 
   addEventListener("beforeprint", stampPrint);
   attachAll(); // loaded after the content
