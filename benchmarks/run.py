@@ -207,6 +207,7 @@ def _assets_bytes() -> int:
 def _versus_mkdocs_budget(name: str, step: str, limit: float) -> Budget:
     """``step`` at the largest size takes at most ``limit`` times the ``mkdocs build`` of
     its tree."""
+
     def shown(value: float) -> str:
         return f"{value:.1%}" if limit < 1 else f"{value:.2f} times"
 
