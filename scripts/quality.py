@@ -4,7 +4,8 @@
     .venv/bin/python scripts/quality.py [--preset mobile|desktop] [--keep DIR]
 
 Builds the site into a temporary folder, serves it on 127.0.0.1 (instant navigation needs
-site_url to match) and audits the home, FAQ and a filterable checklist page. Lighthouse
+site_url to match) and audits the home, FAQ and a filterable checklist page, each in the
+light and in the dark colour scheme (the site follows the reader's system setting). Lighthouse
 12.2.3 (the last release that runs on Node 20) is installed into
 scripts/lighthouse/node_modules from its lock file on first use; it drives Debian's Chromium
 through CHROME_PATH. Nothing leaves the machine.
@@ -45,6 +46,8 @@ CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-sync "
     "--disable-background-networking --disable-component-update"
 )
+SCHEMES = {"light": 1, "dark": 0}
+"""Blink's ``preferredColorScheme`` setting for each: what ``prefers-color-scheme`` matches."""
 
 
 class _LikeAStaticHost(http.server.SimpleHTTPRequestHandler):
@@ -91,7 +94,11 @@ def main() -> int:
                 return 1
             pages = {path or "home": url + path for path in _pages()}
             audit = functools.partial(_lighthouse, preset=args.preset, keep=args.keep)
-            scores = {name: audit(name, page) for name, page in pages.items()}
+            scores = {
+                f"{name} ({scheme})": audit(name, page, scheme)
+                for name, page in pages.items()
+                for scheme in SCHEMES
+            }
             violations = _axe(pages)
         finally:
             server.shutdown()
@@ -125,12 +132,15 @@ def _install_lighthouse() -> None:
     subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True)
 
 
-def _lighthouse(name: str, url: str, preset: str, keep: Path | None) -> dict[str, float]:
+def _lighthouse(
+    name: str, url: str, scheme: str, preset: str, keep: Path | None
+) -> dict[str, float]:
+    flags = f"{CHROME_FLAGS} --blink-settings=preferredColorScheme={SCHEMES[scheme]}"
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as scratch:
         report = Path(scratch) / "report.json"
         command = [
             str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-            f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
+            f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}",
         ]  # fmt: skip
         if preset == "desktop":
             command.append("--preset=desktop")
@@ -139,7 +149,8 @@ def _lighthouse(name: str, url: str, preset: str, keep: Path | None) -> dict[str
         data = json.loads(report.read_text(encoding="utf-8"))
         if keep:
             keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy(report, keep / f"{name.strip('/').replace('/', '-')}-{preset}.json")
+            stem = f"{name.strip('/').replace('/', '-')}-{preset}-{scheme}"
+            shutil.copy(report, keep / f"{stem}.json")
     _print_failed_audits(url, data)
     return {category: data["categories"][category]["score"] for category in CATEGORIES}
 
@@ -162,7 +173,7 @@ def _axe(pages: dict[str, str]) -> list[str]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROME_FLAGS.replace("--headless=new ", "").split()
         )
-        for scheme in ("light", "dark"):
+        for scheme in SCHEMES:
             context = browser.new_context(color_scheme=scheme)
             page = context.new_page()
             for name, url in pages.items():
