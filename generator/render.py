@@ -7,6 +7,7 @@ already made it safe for the exact place it lands.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from contextlib import suppress
 from datetime import date
@@ -73,6 +74,7 @@ def make_environment() -> Environment:
         message_block=escaping.message_block,
         long_date=long_date,
         id=escaping.identifier,
+        fingerprint=fingerprint,
     )
     env.globals.update(
         labels=LABELS,
@@ -146,6 +148,15 @@ def _bytecode_cache() -> BytecodeCache | None:
 def long_date(day: date) -> str:
     """A date as readers write it, "7 March 2026": unambiguous in every English locale."""
     return f"{day.day} {day:%B %Y}"
+
+
+def fingerprint(text: str) -> str:
+    """A checklist step's text as 8 hex digits, so the page can tell a reader who ticked the
+    step that its advice has been reworded since. Spacing does not count; every other
+    character does. Only the step's own text: a new reason, source or message does not
+    count as a change to the step."""
+    normal = " ".join(text.split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:8]
 
 
 def citation(sources: dict[str, Source], ids: Sequence[str]) -> Markup:
