@@ -25,6 +25,7 @@ Nav = list[Any]
 _REFERENCE = [
     layout.FAQ,
     layout.HISTORY,
+    layout.RECENT_CHANGES,
     layout.CAUSES,
     layout.MITIGATIONS,
     layout.SOURCES,

@@ -10,8 +10,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from contextlib import suppress
-from datetime import date
+from datetime import UTC, date, datetime, time
 from functools import cache, partial
+from itertools import islice
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -22,6 +23,8 @@ from generator import escaping, layout
 from generator.backlinks import build_backlinks
 from generator.checklist_markdown import checklist_markdown
 from generator.corpus import Corpus
+from generator.feed import atom_feed
+from generator.history import RECENT, Change, History
 from generator.model import (
     AUDIENCES,
     CAUSE_KINDS,
@@ -175,24 +178,54 @@ def citation(sources: dict[str, Source], ids: Sequence[str]) -> Markup:
     return Markup(f"Sources: {links}\n{{: .cite }}\n")
 
 
-class SiteRenderer:
-    """Renders a valid corpus's files: the Markdown pages, and each checklist as take-away
-    Markdown (``.txt``, see ``layout``).
+PageHistory = tuple[tuple[Change, ...], str | None]
+"""What a playbook page shows of its history: its latest changes, and where the rest is."""
 
-    A playbook's files are made from it and the catalog alone (tests/test_incremental.py
-    holds the templates to that), so they can be kept while both stay equal.
+
+class SiteRenderer:
+    """Renders a valid corpus's files: the Markdown pages, each checklist as take-away
+    Markdown (``.txt``, see ``layout``), and the feed of recent changes.
+
+    ``history`` is the playbooks' history from git (``None`` without one), ``site_url`` the
+    address the site is published at (the feed's links). A playbook's files are made from
+    it, the catalog and :meth:`page_history` alone (tests/test_incremental.py holds the
+    templates to that), so they can be kept while all three stay equal.
     """
 
-    def __init__(self, corpus: Corpus, env: Environment | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        env: Environment | None = None,
+        *,
+        history: History | None = None,
+        site_url: str = "",
+    ) -> None:
         self.corpus = corpus
         self.env = env or _shared_environment()
         self.refs = build_backlinks(corpus)
+        self.history = history
+        self.site_url = site_url
         self._cite = partial(citation, self.refs.sources)
+
+    def made_from(self, playbook: Playbook) -> tuple[Playbook, PageHistory]:
+        """Everything but the catalog that a playbook's files are made from."""
+        return playbook, self.page_history(playbook)
+
+    def page_history(self, playbook: Playbook) -> PageHistory:
+        if self.history is None:
+            return (), None
+        return self.history.of(playbook.id), self.history.full_history_url(playbook.id)
 
     def playbook_pages(self, playbook: Playbook) -> dict[str, str]:
         """The files one playbook makes: its page, and a page and a download per checklist."""
         path = layout.playbook_page(playbook)
-        made = {path: self._render(path, "playbook.md.j2", playbook=playbook)}
+        changes, full_history = self.page_history(playbook)
+        made = {
+            path: self._render(
+                path, "playbook.md.j2", playbook=playbook, changes=changes,
+                full_history=full_history,
+            )
+        }  # fmt: skip
         for checklist in playbook.checklists:
             path = layout.checklist_page(playbook, checklist)
             made[path] = self._render(
@@ -204,8 +237,10 @@ class SiteRenderer:
         return made
 
     def site_wide_pages(self) -> dict[str, str]:
-        """The pages that span playbooks: overview, sections, indexes, FAQ and binders."""
+        """The pages that span playbooks: overview, sections, indexes, FAQ, binders and
+        recent changes, and the feed of those."""
         refs = self.refs
+        recent = self.recent_changes()
         pages: list[tuple[str, str, dict[str, Any]]] = [(layout.OVERVIEW, "overview.md.j2", {})]
         pages += [
             (layout.section_page(section_id), "section.md.j2", {"section": section})
@@ -215,6 +250,11 @@ class SiteRenderer:
         pages += [
             (layout.FAQ, "faq.md.j2", {}),
             (layout.HISTORY, "history.md.j2", {}),
+            (
+                layout.RECENT_CHANGES,
+                "recent-changes.md.j2",
+                {"recent": recent, "history": self.history},
+            ),
             (layout.CAUSES, "causes.md.j2", {}),
             (layout.MITIGATIONS, "mitigations.md.j2", {}),
             (layout.CHECKLISTS, "checklists.md.j2", {}),
@@ -226,7 +266,26 @@ class SiteRenderer:
             context = {"audience": audience}
             pages.append((layout.audience_checklists_page(audience), "audience.md.j2", context))
             pages.append((layout.binder_page(audience), "binder.md.j2", context))
-        return {path: self._render(path, template, **context) for path, template, context in pages}
+        made = {path: self._render(path, template, **context) for path, template, context in pages}
+        made[layout.FEED] = atom_feed(recent, self.site_url, self._last_updated(recent))
+        return made
+
+    def recent_changes(self) -> list[tuple[Change, Playbook]]:
+        """The latest changes to playbooks the site still has, newest first."""
+        if self.history is None:
+            return []
+        playbooks = {playbook.id: playbook for playbook in self.corpus.playbooks}
+        changes = (change for change in self.history.changes if change.playbook in playbooks)
+        return [(change, playbooks[change.playbook]) for change in islice(changes, RECENT)]
+
+    def _last_updated(self, recent: list[tuple[Change, Playbook]]) -> datetime:
+        """The newest change, or without a history the newest review (a fixed day when there
+        is no playbook yet): never the time of the build, so the same corpus makes the same
+        feed."""
+        if recent:
+            return recent[0][0].when
+        reviews = (playbook.reviewed for playbook in self.corpus.playbooks)
+        return datetime.combine(max(reviews, default=date(1970, 1, 1)), time(), UTC)
 
     def _render(self, path: str, template: str, **context: Any) -> str:
         def href(target: str, anchor: str | None = None) -> str:
@@ -238,9 +297,15 @@ class SiteRenderer:
         )  # fmt: skip
 
 
-def render_site(corpus: Corpus, env: Environment | None = None) -> dict[str, str]:
+def render_site(
+    corpus: Corpus,
+    env: Environment | None = None,
+    *,
+    history: History | None = None,
+    site_url: str = "",
+) -> dict[str, str]:
     """Every file ``playbooks generate`` writes, in memory: ``{relative path: text}``."""
-    renderer = SiteRenderer(corpus, env)
+    renderer = SiteRenderer(corpus, env, history=history, site_url=site_url)
     pages = renderer.site_wide_pages()
     for playbook in corpus.playbooks:
         pages.update(renderer.playbook_pages(playbook))
