@@ -151,15 +151,15 @@
     /* A mark sits on the item and, in words, at the start of its label, so that it is
        both seen and read out with the box. */
     function mark({ input }, kind) {
-      const item = input.closest("li"), label = input.labels[0];
-      if (item.dataset[kind] !== undefined) return;
-      delete item.dataset.changed;
-      delete item.dataset.new;
+      const step = input.closest("li"), label = input.labels[0];
+      if (step.dataset[kind] !== undefined) return;
+      delete step.dataset.changed;
+      delete step.dataset.new;
       const old = label.querySelector(".checklist-flag");
       old?.nextSibling.remove(); // the space after it
       old?.remove();
       if (!kind) return;
-      item.dataset[kind] = "";
+      step.dataset[kind] = "";
       const flag = document.createElement("strong");
       flag.className = "checklist-flag";
       flag.textContent = FLAGS[kind];
