@@ -7,10 +7,10 @@ costs about 7 ms per playbook (benchmarks/README.md): seconds at a thousand. Two
   file modified within the last ``RACY_SECONDS`` is read again next time, whatever its
   stamp: another save in the same clock tick, with the same size, would look unchanged
   (git treats such "racily clean" files the same way).
-- :class:`PageMemo`: a playbook, the catalog and the part of the gathering pages that holds
-  it (:mod:`generator.parts`) equal to the ones rendered last time → the same pages, since a
-  playbook's pages are made from nothing else (tests/test_incremental.py holds the
-  templates to that).
+- :class:`PageMemo`: a playbook, its history, the part of the gathering pages that holds
+  it (:mod:`generator.parts`) and the catalog equal to the ones rendered last time → the
+  same pages, since a playbook's pages are made from nothing else
+  (tests/test_incremental.py holds the templates to that).
 
 Everything that spans playbooks (catalog references, overview and index pages) is still
 computed on every run: it is cheap next to parsing and rendering.
@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from generator.corpus import Parsed
-from generator.model import Catalog, Playbook
+from generator.model import Catalog
 
 RACY_SECONDS = 2.0
 """Older than this, a file's stamp is trusted: any later save gets a different one."""
@@ -67,28 +67,28 @@ class FileMemo(Generic[T]):
 
 
 class PageMemo:
-    """Each playbook's rendered pages, reused while the playbook, the catalog and the
-    playbook's part stay equal."""
+    """Each playbook's rendered pages, reused while what they are made from (the playbook,
+    its history and its part) and the catalog stay equal."""
 
     def __init__(self) -> None:
         self._catalog: Catalog | None = None
-        self._entries: dict[str, tuple[Playbook, str | None, dict[str, str]]] = {}
+        self._entries: dict[str, tuple[object, dict[str, str]]] = {}
 
     def get(
         self,
-        playbook: Playbook,
+        playbook_id: str,
+        made_from: object,
         catalog: Catalog,
-        part_slug: str | None,
         render: Callable[[], dict[str, str]],
     ) -> dict[str, str]:
         if catalog != self._catalog:
             self._entries.clear()
             self._catalog = catalog
-        entry = self._entries.get(playbook.id)
-        if entry is not None and entry[:2] == (playbook, part_slug):
-            return entry[2]
+        entry = self._entries.get(playbook_id)
+        if entry is not None and entry[0] == made_from:
+            return entry[1]
         pages = render()
-        self._entries[playbook.id] = (playbook, part_slug, pages)
+        self._entries[playbook_id] = (made_from, pages)
         return pages
 
     def keep_only(self, playbook_ids: Iterable[str]) -> None:

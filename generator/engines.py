@@ -47,10 +47,27 @@ _ZENSICAL_PLACE = re.compile(r"\[ (\S+):(\d+):(\d+) \]")
 
 
 class _TagTolerantLoader(yaml.SafeLoader):
-    """Plain YAML data; any tag (``!ENV``, ``!!python/name``) reads as ``None``."""
+    """Plain YAML data; ``!ENV`` as the engines read it, any other tag (``!!python/name``)
+    as ``None``."""
+
+
+def _environment_value(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """``!ENV NAME`` or ``!ENV [NAME, OTHER, default]``: the first variable that is set,
+    else the default (the last item of two or more), as MkDocs reads it."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    elif isinstance(node, yaml.SequenceNode):
+        values = loader.construct_sequence(node)
+        names, default = (values[:-1], values[-1]) if len(values) > 1 else (values, None)
+    else:
+        raise yaml.constructor.ConstructorError(
+            None, None, "!ENV takes a variable's name or a list of them", node.start_mark
+        )
+    return next((os.environ[str(name)] for name in names if str(name) in os.environ), default)
 
 
 _TagTolerantLoader.add_multi_constructor("", lambda loader, suffix, node: None)
+_TagTolerantLoader.add_constructor("!ENV", _environment_value)
 
 
 class ConfigUnreadable(UsageError):
@@ -245,6 +262,15 @@ def read_config(mkdocs_config: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigUnreadable(f"{mkdocs_config.name}: expected settings such as `site_name:`")
     return data
+
+
+def site_addresses(mkdocs_config: Path) -> tuple[str, str | None]:
+    """Where the site is published (``site_url``, ``""`` when unset) and where its
+    repository is browsed (``extra.repository``, for the pages' full history), as the engine
+    will read them."""
+    config = read_config(mkdocs_config)
+    repository = (config.get("extra") or {}).get("repository")
+    return str(config.get("site_url") or ""), str(repository) if repository else None
 
 
 def _theme_features(mkdocs_config: Path) -> list[str]:

@@ -22,6 +22,11 @@ CHECKLISTS = "checklists.md"
 SOURCES = "sources.md"
 COVERAGE = "coverage.md"
 BINDERS = "binders/index.md"
+RECENT_CHANGES = "recent-changes.md"
+FEED = "feed.xml"
+"""The Atom feed of the recent changes; every page's head links it (overrides/main.html). No
+section can take its address: a section id has no dot."""
+FEED_URL_PATH = f"{OUTPUT_FOLDER}/{FEED}"
 
 
 def section_page(section_id: str) -> str:
@@ -46,7 +51,8 @@ def _checklist_page(section_id: str, playbook_id: str, checklist_id: str) -> str
 
 def site_wide_pages() -> list[str]:
     """Every generated page that belongs to no section, in the order the site lists them."""
-    pages = [OVERVIEW, FAQ, HISTORY, CAUSES, MITIGATIONS, CHECKLISTS, SOURCES, COVERAGE, BINDERS]
+    pages = [OVERVIEW, FAQ, HISTORY, RECENT_CHANGES, CAUSES, MITIGATIONS, CHECKLISTS, SOURCES]
+    pages += [COVERAGE, BINDERS]
     pages += [audience_checklists_page(audience) for audience in AUDIENCES]
     return pages + [binder_page(audience) for audience in AUDIENCES]
 

@@ -35,6 +35,7 @@ expected there. Hand-written pages are all in the nav (see :func:`site_nav`)."""
 _REFERENCE = [
     layout.FAQ,
     layout.HISTORY,
+    layout.RECENT_CHANGES,
     layout.CAUSES,
     layout.MITIGATIONS,
     layout.SOURCES,

@@ -25,8 +25,9 @@ from typing import Any
 
 from generator.cache import FileMemo, GenerateCache
 from generator.corpus import Corpus, Parse, Parsed, load_corpus, parse_playbook, playbook_files
-from generator.engines import write_preview_config
+from generator.engines import site_addresses, write_preview_config
 from generator.errors import ProblemsFound
+from generator.history import History, read_history
 from generator.lock import project_lock
 from generator.navigation import site_nav
 from generator.problems import Problem, has_errors
@@ -79,10 +80,23 @@ def load(
     return corpus, problems
 
 
-def render(corpus: Corpus, cache: GenerateCache | None = None) -> dict[str, str]:
-    """Every generated file's text by its path; with a ``cache``, a playbook equal to the one
-    rendered last time keeps its files."""
-    renderer = SiteRenderer(corpus)
+def site_history(project: Project) -> tuple[History | None, str]:
+    """The playbooks' history from git (``None`` without it) and the site's address: what
+    the page histories, the Recent changes page and the feed are made from. One ``git log``
+    for the whole corpus."""
+    site_url, repository = site_addresses(project.mkdocs_config)
+    return read_history(project.playbooks_dir, repository), site_url
+
+
+def render(
+    corpus: Corpus,
+    cache: GenerateCache | None = None,
+    history: History | None = None,
+    site_url: str = "",
+) -> dict[str, str]:
+    """Every generated file's text by its path; with a ``cache``, a playbook whose files
+    would be made from the same as last time keeps them."""
+    renderer = SiteRenderer(corpus, history=history, site_url=site_url)
     if cache is None:
         with _shared_map(len(corpus.playbooks), _adopt, (renderer,)) as shared:
             if shared:
@@ -93,8 +107,8 @@ def render(corpus: Corpus, cache: GenerateCache | None = None) -> dict[str, str]
         if cache is None:
             pages.update(make())
         else:
-            part_slug = renderer.part_slug(playbook)
-            pages.update(cache.pages.get(playbook, corpus.catalog, part_slug, make))
+            made_from = renderer.made_from(playbook)
+            pages.update(cache.pages.get(playbook.id, made_from, corpus.catalog, make))
     if cache is not None:
         cache.pages.keep_only(playbook.id for playbook in corpus.playbooks)
     return pages
@@ -107,7 +121,8 @@ def generate(project: Project, cache: GenerateCache | None = None) -> Generated:
     """
     with project_lock(project):
         corpus, warnings = load(project, cache=cache)
-        written = write_site(project.output_dir, render(corpus, cache))
+        history, site_url = site_history(project)
+        written = write_site(project.output_dir, render(corpus, cache, history, site_url))
     return Generated(corpus, warnings, written)
 
 
@@ -131,7 +146,8 @@ def build(
     part, starts."""
     with project_lock(project):
         corpus, warnings = load(project)
-        written = write_site(project.output_dir, render(corpus))
+        history, site_url = site_history(project)
+        written = write_site(project.output_dir, render(corpus, None, history, site_url))
         report(Generated(corpus, warnings, written))
         publish(project, corpus, site_dir, engine, offline=offline)
 

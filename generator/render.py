@@ -7,10 +7,12 @@ already made it safe for the exact place it lands.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from datetime import date
+from datetime import UTC, date, datetime, time
 from functools import cache, partial
+from itertools import islice
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -21,6 +23,8 @@ from generator import escaping, layout
 from generator.backlinks import Backlinks, build_backlinks
 from generator.checklist_markdown import checklist_markdown
 from generator.corpus import Corpus
+from generator.feed import atom_feed
+from generator.history import RECENT, Change, History
 from generator.model import (
     AUDIENCES,
     CAUSE_KINDS,
@@ -75,6 +79,7 @@ def make_environment() -> Environment:
         message_block=escaping.message_block,
         long_date=long_date,
         id=escaping.identifier,
+        fingerprint=fingerprint,
     )
     env.globals.update(
         labels=LABELS,
@@ -151,6 +156,15 @@ def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def fingerprint(text: str) -> str:
+    """A checklist step's text as 8 hex digits, so the page can tell a reader who ticked the
+    step that its advice has been reworded since. Spacing does not count; every other
+    character does. Only the step's own text: a new reason, source or message does not
+    count as a change to the step."""
+    normal = " ".join(text.split())
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:8]
+
+
 def citation(sources: dict[str, Source], ids: Sequence[str]) -> Markup:
     """The "Sources:" line under a cause, impact, mitigation, answer or incident.
 
@@ -174,20 +188,35 @@ def marketplace_tags(marketplaces: dict[str, Marketplace], ids: Sequence[str]) -
     return Markup("".join(f'<span class="checklist-tag">{title}</span> ' for title in titles))
 
 
-class SiteRenderer:
-    """Renders a valid corpus's files: the Markdown pages, and each checklist as take-away
-    Markdown (``.txt``, see ``layout``).
+PageHistory = tuple[tuple[Change, ...], str | None]
+"""What a playbook page shows of its history: its latest changes, and where the rest is."""
 
-    A playbook's files are made from it and the catalog alone (tests/test_incremental.py
-    holds the templates to that), so they can be kept while both stay equal.
+
+class SiteRenderer:
+    """Renders a valid corpus's files: the Markdown pages, each checklist as take-away
+    Markdown (``.txt``, see ``layout``), and the feed of recent changes.
+
+    ``history`` is the playbooks' history from git (``None`` without one), ``site_url`` the
+    address the site is published at (the feed's links). A playbook's files are made from
+    the catalog and :meth:`made_from` alone (tests/test_incremental.py holds the templates
+    to that), so they can be kept while both stay equal.
     """
 
-    def __init__(self, corpus: Corpus, env: Environment | None = None) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        env: Environment | None = None,
+        *,
+        history: History | None = None,
+        site_url: str = "",
+    ) -> None:
         self.corpus = corpus
         self.env = env or _shared_environment()
         self.refs = build_backlinks(corpus)
         self.parts = cut_into_parts(corpus, self.refs)
         self._part_of = parts_by_playbook(self.parts)
+        self.history = history
+        self.site_url = site_url
         self._cite = partial(citation, self.refs.sources)
         self._tags = partial(marketplace_tags, self.refs.marketplaces)
 
@@ -197,12 +226,26 @@ class SiteRenderer:
         part = self._part_of.get(playbook.id)
         return part.slug if part else None
 
+    def made_from(self, playbook: Playbook) -> tuple[Playbook, PageHistory, str | None]:
+        """Everything but the catalog that a playbook's files are made from."""
+        return playbook, self.page_history(playbook), self.part_slug(playbook)
+
+    def page_history(self, playbook: Playbook) -> PageHistory:
+        if self.history is None:
+            return (), None
+        return self.history.of(playbook.id), self.history.full_history_url(playbook.id)
+
     def playbook_pages(self, playbook: Playbook) -> dict[str, str]:
-        """The files one playbook makes: its page, and a page and a download per checklist.
-        They depend on nothing but the playbook, the catalog and :meth:`part_slug`."""
+        """The files one playbook makes: its page, and a page and a download per checklist."""
         path = layout.playbook_page(playbook)
         part_slug = self.part_slug(playbook)
-        made = {path: self._render(path, "playbook.md.j2", playbook=playbook, part_slug=part_slug)}
+        changes, full_history = self.page_history(playbook)
+        made = {
+            path: self._render(
+                path, "playbook.md.j2", playbook=playbook, part_slug=part_slug, changes=changes,
+                full_history=full_history,
+            )
+        }  # fmt: skip
         for checklist in playbook.checklists:
             path = layout.checklist_page(playbook, checklist)
             made[path] = self._render(
@@ -214,8 +257,10 @@ class SiteRenderer:
         return made
 
     def site_wide_pages(self) -> dict[str, str]:
-        """The pages that span playbooks: overview, sections, indexes, FAQ and binders."""
+        """The pages that span playbooks: overview, sections, indexes, FAQ, binders and
+        recent changes, and the feed of those."""
         refs = self.refs
+        recent = self.recent_changes()
         pages: list[tuple[str, str, dict[str, Any]]] = [(layout.OVERVIEW, "overview.md.j2", {})]
         pages += [
             (layout.section_page(section_id), "section.md.j2", {"section": section})
@@ -224,6 +269,11 @@ class SiteRenderer:
         ]
         pages += [
             (layout.HISTORY, "history.md.j2", {}),
+            (
+                layout.RECENT_CHANGES,
+                "recent-changes.md.j2",
+                {"recent": recent, "history": self.history},
+            ),
             (layout.BINDERS, "binders.md.j2", {}),
         ]
         pages += [
@@ -231,6 +281,7 @@ class SiteRenderer:
             for audience in AUDIENCES
         ]
         made = {path: self._render(path, template, **context) for path, template, context in pages}
+        made[layout.FEED] = atom_feed(recent, self.site_url, self._last_updated(recent))
         for page, template, context, holds in self._gatherings():
             parts = [part for part in self.parts if holds(part.refs)]
             made[page] = self._render(page, template, **context, whole=page, index_of=parts)
@@ -240,6 +291,23 @@ class SiteRenderer:
                     path, template, **context, whole=page, part=part, refs=part.refs
                 )
         return made
+
+    def recent_changes(self) -> list[tuple[Change, Playbook]]:
+        """The latest changes to playbooks the site still has, newest first."""
+        if self.history is None:
+            return []
+        playbooks = {playbook.id: playbook for playbook in self.corpus.playbooks}
+        changes = (change for change in self.history.changes if change.playbook in playbooks)
+        return [(change, playbooks[change.playbook]) for change in islice(changes, RECENT)]
+
+    def _last_updated(self, recent: list[tuple[Change, Playbook]]) -> datetime:
+        """The newest change, or without a history the newest review (a fixed day when there
+        is no playbook yet): never the time of the build, so the same corpus makes the same
+        feed."""
+        if recent:
+            return recent[0][0].when
+        reviews = (playbook.reviewed for playbook in self.corpus.playbooks)
+        return datetime.combine(max(reviews, default=date(1970, 1, 1)), time(), UTC)
 
     @staticmethod
     def _gatherings() -> list[tuple[str, str, dict[str, Any], Callable[[Backlinks], bool]]]:
@@ -277,9 +345,15 @@ class SiteRenderer:
         )  # fmt: skip
 
 
-def render_site(corpus: Corpus, env: Environment | None = None) -> dict[str, str]:
+def render_site(
+    corpus: Corpus,
+    env: Environment | None = None,
+    *,
+    history: History | None = None,
+    site_url: str = "",
+) -> dict[str, str]:
     """Every file ``playbooks generate`` writes, in memory: ``{relative path: text}``."""
-    renderer = SiteRenderer(corpus, env)
+    renderer = SiteRenderer(corpus, env, history=history, site_url=site_url)
     pages = renderer.site_wide_pages()
     for playbook in corpus.playbooks:
         pages.update(renderer.playbook_pages(playbook))

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import socket
+import subprocess
 import threading
 import time
 import urllib.error
@@ -41,6 +42,37 @@ def copy_project(destination: Path, playbooks: Path = REPO / "playbooks") -> Pat
     if playbooks != REPO / "playbooks":
         drop_triage(destination / "docs" / "index.md")
     return destination
+
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test",
+    "GIT_AUTHOR_EMAIL": "test@example.org",
+    "GIT_COMMITTER_NAME": "Test",
+    "GIT_COMMITTER_EMAIL": "test@example.org",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_SYSTEM": os.devnull,
+}
+"""A git that reads no one's configuration and commits as the same person everywhere."""
+
+
+def git(repo: Path, *args: str, when: str | None = None) -> None:
+    """Run git in ``repo``; ``when`` (ISO 8601) dates a commit."""
+    dates = {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when} if when else {}
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={**os.environ, **GIT_ENV, **dates},
+    )
+
+
+def commit_all(repo: Path, message: str, when: str) -> None:
+    """Commit every change in ``repo`` (a new repository the first time) on day ``when``."""
+    if not (repo / ".git").exists():
+        git(repo, "init", "--quiet", "--initial-branch=main")
+    git(repo, "add", "--all")
+    git(repo, "commit", "--quiet", "-m", message, when=when)
 
 
 def own_assets_gzipped() -> dict[str, int]:

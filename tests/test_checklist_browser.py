@@ -147,12 +147,14 @@ def write_checklist(root: Path, checklist: dict[str, Any]) -> None:
     path.write_text(yaml.safe_dump(playbook, sort_keys=False), encoding="utf-8")
 
 
-def steps(*ids: str, renamed: dict[str, list[str]] | None = None) -> list[dict[str, Any]]:
+def steps(
+    *ids: str, renamed: dict[str, list[str]] | None = None, reworded: tuple[str, ...] = ()
+) -> list[dict[str, Any]]:
     renamed = renamed or {}
     return [
         {
             "id": id,
-            "text": f"Step {id}.",
+            "text": f"Step {id}, reworded." if id in reworded else f"Step {id}.",
             **({"renamed_from": renamed[id]} if id in renamed else {}),
         }
         for id in ids
@@ -218,6 +220,105 @@ def test_ticks_follow_item_ids_across_a_rebuild(browser, tmp_path):
         served.stop()
 
 
+CHANGES = "[data-checklist-changes]"
+
+
+def marks(tab: Tab) -> dict[str, str]:
+    """Each marked item's id and its mark, "changed" or "new"."""
+    return tab.page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll(".checklist-item")]
+            .filter((item) => "changed" in item.dataset || "new" in item.dataset)
+            .map((item) => [item.querySelector("[data-item]").dataset.item.split("/").pop(),
+                            "changed" in item.dataset ? "changed" : "new"]))"""
+    )
+
+
+def test_a_returning_reader_sees_what_changed_since_their_ticks(browser, tmp_path):
+    """Tick, rebuild with one ticked step reworded, one unticked step reworded and one step
+    added, come back: the ticked step is marked changed, the added one new, and nothing else."""
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
+    served = serve_folder(root / "site")
+    context = browser.new_context()
+    checklist = {**BEFORE_REBUILD, "before": steps("alpha", "bravo", "charlie"), "during": []}
+    try:
+        write_checklist(root, checklist)
+        assert build_served(root, served) == 0
+        before = ChecklistPage(
+            "playbooks/basics/minimal/seller/",
+            "minimal/seller",
+            ("alpha", "bravo", "charlie"),
+            (("before", 3),),
+        )
+        tab = Tab.open(context, served.url)
+        tab.goto(before.path)
+        assert marks(tab) == {} and tab.page.locator(CHANGES).inner_text() == ""
+        tick(tab, before, "alpha")
+        tick(tab, before, "bravo")
+
+        reworded = steps("alpha", "bravo", "charlie", reworded=("alpha", "charlie"))
+        write_checklist(root, {**checklist, "before": reworded, "during": steps("golf")})
+        assert build_served(root, served) == 0
+        after = ChecklistPage(
+            before.path,
+            before.key,
+            ("alpha", "bravo", "charlie", "golf"),
+            (("before", 3), ("during", 1)),
+        )
+        tab.page.reload()
+        tab.page.wait_for_selector(after.ready)
+        assert marks(tab) == {"alpha": "changed", "golf": "new"}
+        changes = tab.page.locator(CHANGES)
+        assert changes.inner_text() == "1 step changed and 1 new since your last visit"
+        assert changes.get_attribute("aria-live") == "polite"
+        changed = tab.page.get_by_role("checkbox", name=re.compile("^Changed since you ticked it"))
+        assert changed.get_attribute("data-item") == "minimal/seller/alpha"
+        assert tab.page.get_by_text("Changed since you ticked it", exact=True).is_visible()
+        assert tab.page.get_by_text("New since your last visit", exact=True).is_visible()
+        assert tab.ticked(after) == ["alpha", "bravo"]
+
+        tab.follow(".checklist-intro a", "playbooks/basics/minimal/", "#checklists")
+        tab.follow(link_to(after), after.path, after.ready)
+        assert marks(tab) == {"alpha": "changed", "golf": "new"}  # after instant navigation
+
+        tab.page.get_by_role("button", name="Mark as seen").click()
+        assert marks(tab) == {}
+        assert changes.inner_text() == ""
+        assert not tab.page.get_by_role("button", name="Mark as seen").is_visible()
+        assert tab.message() == "Marked as seen."
+        assert tab.ticked(after) == ["alpha", "bravo"]
+        tab.page.reload()
+        tab.page.wait_for_selector(after.ready)
+        assert marks(tab) == {}
+        assert tab.ticked(after) == ["alpha", "bravo"]
+        tab.assert_clean()
+    finally:
+        context.close()
+        served.stop()
+
+
+def test_ticks_stored_before_fingerprints_are_kept_unmarked_and_given_fingerprints(tab, main):
+    """Data in the format of before (ticks only) is read as it is: no mark that first time."""
+    tab.goto(main.path)
+    legacy = json.dumps({"ticked": [main.items[0], "left-the-page"]})
+    tab.page.evaluate(
+        "([key, value]) => localStorage.setItem(key, value)", [STORAGE_PREFIX + main.key, legacy]
+    )
+    tab.page.reload()
+    tab.page.wait_for_selector(main.ready)
+    assert tab.ticked(main) == [main.items[0]]
+    assert marks(tab) == {}
+    assert tab.page.locator(CHANGES).inner_text() == ""
+    stored = tab.stored(main.key)
+    assert stored["ticked"] == sorted([main.items[0], "left-the-page"])
+    hash_of = tab.page.evaluate(
+        "() => Object.fromEntries([...document.querySelectorAll('[data-item]')]"
+        ".map((box) => [box.dataset.item.split('/').pop(), box.dataset.hash]))"
+    )
+    assert stored["tickedAs"] == {main.items[0]: hash_of[main.items[0]]}
+    assert stored["seen"] == dict(sorted(hash_of.items()))
+    tab.assert_clean()
+
+
 def test_a_tick_in_one_tab_shows_in_the_other_at_once(context, site, main):
     first, second = Tab.open(context, site.url), Tab.open(context, site.url)
     for tab in (first, second):
@@ -276,7 +377,10 @@ def test_tabs_from_builds_with_different_orders_agree_and_fall_quiet(browser, tm
         old.page.wait_for_timeout(1000)  # room for a ping-pong to show itself
         assert [tab.page.evaluate("window.__writes") for tab in tabs] == writes
         assert writes[1] == 0  # the new tab agreed with what it read
-        assert new.stored(checklist.key) == {"ticked": ["alpha", "charlie"]}
+        stored = new.stored(checklist.key)
+        assert stored["ticked"] == ["alpha", "charlie"]
+        assert sorted(stored["seen"]) == ["alpha", "bravo", "charlie"]
+        assert sorted(stored["tickedAs"]) == ["alpha", "charlie"]
         for tab in tabs:
             tab.assert_clean()
     finally:
@@ -338,7 +442,7 @@ def test_corrupt_storage_is_left_alone_until_the_reader_resets(tab, main):
     assert tab.message() == "All ticks cleared."
     assert tab.page.get_by_text(WARNING).count() == 0
     tick(tab, main, main.items[1])
-    assert tab.stored(main.key) == {"ticked": [main.items[1]]}
+    assert tab.stored(main.key)["ticked"] == [main.items[1]]
     tab.assert_clean()
 
 
@@ -569,8 +673,16 @@ def test_resolve_keys_ticks_by_item_id(logic, stored, page, retired, ticked, kep
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        (None, []),
-        ('{"ticked": ["a", "b-2"]}', ["a", "b-2"]),
+        (None, {"ticked": []}),
+        ('{"ticked": ["a", "b-2"]}', {"ticked": ["a", "b-2"]}),
+        (
+            '{"ticked": ["a"], "seen": {"a": "0a1b2c3d"}, "tickedAs": {"a": "0a1b2c3d"}}',
+            {"ticked": ["a"], "seen": {"a": "0a1b2c3d"}, "tickedAs": {"a": "0a1b2c3d"}},
+        ),
+        ('{"ticked": [], "seen": ["a"]}', {"error": "corrupt"}),
+        ('{"ticked": [], "seen": null}', {"error": "corrupt"}),
+        ('{"ticked": [], "tickedAs": {"Not A Slug": "0a1b2c3d"}}', {"error": "corrupt"}),
+        ('{"ticked": [], "tickedAs": {"a": 7}}', {"error": "corrupt"}),
         ('{"ticked": "a"}', {"error": "corrupt"}),
         ('{"ticked": [1]}', {"error": "corrupt"}),
         ('{"ticked": ["Not A Slug"]}', {"error": "corrupt"}),
@@ -581,6 +693,59 @@ def test_resolve_keys_ticks_by_item_id(logic, stored, page, retired, ticked, kep
 def test_parse_stored_refuses_anything_it_did_not_write(logic, text, expected):
     assert logic("parseStored", text) == expected
     assert "error" in logic("parseStored", "{not json")
+
+
+def hashed(*specs: str) -> list[dict[str, Any]]:
+    """``"a=h1"`` is an item ``a`` whose text has the fingerprint ``h1``; renames as in items()."""
+    return [{**items(spec.split("=")[0])[0], "hash": spec.split("=")[1]} for spec in specs]
+
+
+@pytest.mark.parametrize(
+    ("stored", "page", "changed", "fresh"),
+    [
+        # A first visit: nothing is new, and everything is seen from now on.
+        ({"ticked": []}, hashed("a=h1", "b=h2"), [], []),
+        # Stored before fingerprints: ticks are read as they are, and nothing is marked.
+        ({"ticked": ["a"]}, hashed("a=h1", "b=h2"), [], []),
+        # A ticked item reworded is marked; an unticked one reworded is not.
+        (
+            {"ticked": ["a"], "seen": {"a": "h1", "b": "h2"}, "tickedAs": {"a": "h1"}},
+            hashed("a=new", "b=new", "c=h3"),
+            ["a"],
+            ["c"],
+        ),
+        # A renamed item keeps what was recorded under its former id.
+        (
+            {"ticked": ["old"], "seen": {"old": "h1"}, "tickedAs": {"old": "h1"}},
+            hashed("fresh<old=h1"),
+            [],
+            [],
+        ),
+    ],
+)
+def test_only_ticked_items_whose_text_changed_and_items_added_are_marked(
+    logic, stored, page, changed, fresh
+):
+    settled = logic("settle", stored, page, [])
+    assert (settled["changed"], settled["fresh"]) == (changed, fresh)
+    assert settled["stored"]["seen"].keys() >= {item["id"] for item in page} - set(fresh)
+    assert set(settled["stored"]["tickedAs"]) == set(settled["stored"]["ticked"]) & {
+        item["id"] for item in page
+    }
+
+
+@pytest.mark.parametrize(
+    ("changed", "fresh", "text"),
+    [
+        (0, 0, ""),
+        (1, 1, "1 step changed and 1 new since your last visit"),
+        (2, 0, "2 steps changed since your last visit"),
+        (0, 3, "3 new steps since your last visit"),
+        (0, 1, "1 new step since your last visit"),
+    ],
+)
+def test_the_summary_counts_the_marks(logic, changed, fresh, text):
+    assert logic("summary", changed, fresh) == text
 
 
 def test_parse_import_accepts_only_an_export_of_this_checklist(logic):

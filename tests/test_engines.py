@@ -11,6 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 
 from generator import engines, layout, leftovers
+from generator.engines import ConfigUnreadable, site_addresses
 from generator.publish import OFFLINE_ZIP
 from tests.sitecheck import is_local, read_site
 from tests.support import build, real_corpus
@@ -104,3 +105,21 @@ def test_missing_zensical_says_how_to_install_it(project, capsys, monkeypatch):
     )
     assert build(project, project / "site", "--engine", "zensical") == 2
     assert engines.ZENSICAL_INSTALL in capsys.readouterr().err
+
+
+def test_site_addresses_read_env_tags_as_the_engines_do(tmp_path, monkeypatch):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(
+        "site_url: !ENV [UNSET_ONE, SITE_URL, 'https://default.example/']\n"
+        "extra:\n  repository: !ENV PLAYBOOKS_REPOSITORY\n",
+        encoding="utf-8",
+    )
+    for name in ("UNSET_ONE", "SITE_URL", "PLAYBOOKS_REPOSITORY"):
+        monkeypatch.delenv(name, raising=False)
+    assert site_addresses(config) == ("https://default.example/", None)
+    monkeypatch.setenv("SITE_URL", "https://set.example/")
+    monkeypatch.setenv("PLAYBOOKS_REPOSITORY", "https://github.com/owner/name")
+    assert site_addresses(config) == ("https://set.example/", "https://github.com/owner/name")
+    config.write_text("site_url: !ENV {SITE_URL: x}\n", encoding="utf-8")
+    with pytest.raises(ConfigUnreadable, match=r"mkdocs\.yml:1:11: !ENV takes a variable.s name"):
+        site_addresses(config)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import zipfile
 from pathlib import Path
 
@@ -72,6 +73,25 @@ def test_ticks_survive_a_reload_in_the_offline_copy(offline_copy, browser):
     box.check()
     page.reload()
     assert page.locator(f'input[data-item="{item}"]').is_checked()
+    context.close()
+
+
+def test_a_changed_step_is_marked_in_the_offline_copy(offline_copy, browser):
+    """The marks of a return visit need no server: a step ticked under other words (its
+    recorded fingerprint differs from the page's) is marked changed from file:// too."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(_checklist_file(offline_copy).as_uri())
+    box = page.locator("input[data-item]").first
+    key, item = box.get_attribute("data-item").rsplit("/", 1)
+    stored = {"ticked": [item], "seen": {item: "00000000"}, "tickedAs": {item: "00000000"}}
+    page.evaluate(
+        "([key, value]) => localStorage.setItem(key, value)",
+        [f"outage-playbooks:v1:{key}", json.dumps(stored)],
+    )
+    page.reload()
+    assert page.locator(f'li[data-changed] input[data-item="{key}/{item}"]').is_checked()
+    assert "1 step changed" in page.locator("[data-checklist-changes]").inner_text()
     context.close()
 
 

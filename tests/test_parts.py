@@ -145,19 +145,32 @@ def test_a_playbook_links_its_faq_causes_and_measures_in_its_own_part(large_corp
     assert checked > len(large_corpus.playbooks)
 
 
-def test_the_page_memo_renders_a_playbook_again_when_its_part_changes():
-    playbook = real_corpus().playbooks[0]
-    catalog = real_corpus().catalog
+def test_the_live_preview_renders_a_playbook_again_when_its_part_changes(large_corpus: Corpus):
+    """A playbook page links its own part: the memo must not keep it across a move."""
+    corpus = large_corpus
+    catalog = corpus.catalog
+    renderer = SiteRenderer(corpus)
+    split = next(part for part in renderer.parts if part.of > 1)
+    playbook = split.playbooks[-1]  # moves to the next part when one comes before it
+    first = next(p for p in corpus.playbooks if p.section == playbook.section)
+    earlier = first.model_copy(update={"id": "aaa-first", "title": "A first playbook"})
+    moved = SiteRenderer(Corpus(catalog, (*corpus.playbooks, earlier)))
+    assert moved.part_slug(playbook) != renderer.part_slug(playbook)
     memo = PageMemo()
-    renders: list[str | None] = []
+    renders: list[str] = []
 
-    def render(slug: str | None) -> Callable[[], dict[str, str]]:
-        return lambda: renders.append(slug) or {"page.md": str(slug)}
+    def render(made_by: SiteRenderer) -> Callable[[], dict[str, str]]:
+        def make() -> dict[str, str]:
+            renders.append(str(made_by.part_slug(playbook)))
+            return made_by.playbook_pages(playbook)
 
-    assert memo.get(playbook, catalog, "a", render("a")) == {"page.md": "a"}
-    assert memo.get(playbook, catalog, "a", render("a")) == {"page.md": "a"}
-    assert memo.get(playbook, catalog, "a--2", render("a--2")) == {"page.md": "a--2"}
-    assert renders == ["a", "a--2"]
+        return make
+
+    for made_by in (renderer, renderer, moved):
+        made_from = made_by.made_from(playbook)
+        pages = memo.get(playbook.id, made_from, catalog, render(made_by))
+        assert pages == made_by.playbook_pages(playbook)
+    assert renders == [renderer.part_slug(playbook), moved.part_slug(playbook)]
 
 
 def test_a_site_in_parts_builds_strictly_and_each_faq_part_carries_its_own_questions(

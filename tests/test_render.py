@@ -20,6 +20,8 @@ def test_every_page_type_is_rendered(tmp_path):
         "basics/minimal/seller.txt",
         layout.FAQ,
         layout.HISTORY,
+        layout.RECENT_CHANGES,
+        layout.FEED,
         layout.CAUSES,
         layout.MITIGATIONS,
         layout.CHECKLISTS,

@@ -1,6 +1,7 @@
 /* Interactive checklists (contract: docs/project/developers.md). Ticks are stored per
    checklist by item id, never position, so they survive rebuilds; if storage fails they live
-   in memory. */
+   in memory. Beside them, each item's fingerprint (data-hash) as last seen and as ticked,
+   so a reader coming back sees what changed. */
 (() => {
   "use strict";
   const PREFIX = "outage-playbooks:v1:";
@@ -11,18 +12,23 @@
   const FORMAT = "outage-playbooks-checklist";
   const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
   const UNSAVED = "Ticks will not be saved: this browser's storage is off, full or unreadable. Reset to retry.";
-  const memory = {}; // key -> ticks after storage failed; outlives instant navigation
+  const FLAGS = { changed: "Changed since you ticked it", new: "New since your last visit" };
+  const memory = {}; // key -> stored state after storage failed; outlives instant navigation
   const attached = new WeakSet();
   const all = (root, selector) => [...root.querySelectorAll(selector)];
   const words = (text) => text?.match(/\S+/g) ?? [];
   const isIds = (list) => Array.isArray(list) && list.every((id) => typeof id === "string" && SLUG.test(id));
+  const isHashes = (map) =>
+    map === undefined || (map?.constructor === Object && isIds(Object.keys(map)) && Object.values(map).every((hash) => typeof hash === "string"));
+  const sorted = (map) => Object.fromEntries(Object.entries(map).sort());
   const pageUrl = () => location.href.split("#")[0];
 
-  /* Stored text -> ticked ids; throws on anything this version did not write. */
+  /* Stored text -> {ticked, seen?, tickedAs?}; throws on anything this version did not write.
+     Data from before fingerprints has no seen or tickedAs: nothing is marked that time. */
   function parseStored(text) {
     const data = JSON.parse(text ?? '{"ticked":[]}');
-    if (!isIds(data?.ticked)) throw new Error("corrupt");
-    return data.ticked;
+    if (!isIds(data?.ticked) || !isHashes(data.seen) || !isHashes(data.tickedAs)) throw new Error("corrupt");
+    return data;
   }
 
   /* Items ticked in `stored`, following renames. Ticks of items that left the page stay
@@ -35,6 +41,44 @@
       if (ids.some((id) => have.has(id))) ticked.push(item.id);
     }
     return { ticked, kept: stored.filter((id) => !known.has(id)) };
+  }
+
+  /* The state to store once `change` has run, and the marks to show. Fingerprints follow
+     renames. A ticked item takes today's fingerprint when it has none (older data, imports)
+     and loses it when unticked; on a first visit every item counts as seen. So only a
+     reader's action or a missing entry ever writes, and tabs from two builds never fight. */
+  function settle(stored, items, retired, change = () => {}) {
+    const { ticked, kept } = resolve(stored.ticked, items, retired);
+    const state = { ticked: new Set(ticked), seen: { ...stored.seen }, tickedAs: { ...stored.tickedAs } };
+    for (const { id, former } of items) {
+      for (const map of [state.seen, state.tickedAs]) {
+        const from = [id, ...former].find((old) => map[old]);
+        if (from) map[id] = map[from];
+        former.forEach((old) => delete map[old]);
+      }
+    }
+    change(state);
+    for (const { id, hash } of items) {
+      if (!stored.seen) state.seen[id] = hash;
+      if (state.ticked.has(id)) state.tickedAs[id] ??= hash;
+      else delete state.tickedAs[id];
+    }
+    const was = state.tickedAs, marked = (test) => items.filter(test).map((item) => item.id);
+    return {
+      stored: { ticked: [...state.ticked, ...kept].sort(), seen: sorted(state.seen), tickedAs: sorted(was) },
+      ticked: state.ticked,
+      changed: marked(({ id, hash }) => was[id] && was[id] !== hash),
+      fresh: marked(({ id }) => !state.seen[id]),
+    };
+  }
+
+  /* "1 step changed and 1 new since your last visit", or "" when nothing is marked. */
+  function summary(changed, fresh) {
+    const steps = (count) => (count > 1 ? "steps" : "step");
+    const parts = [];
+    if (changed) parts.push(`${changed} ${steps(changed)} changed`);
+    if (fresh) parts.push(changed ? `${fresh} new` : `${fresh} new ${steps(fresh)}`);
+    return parts.length ? `${parts.join(" and ")} since your last visit` : "";
   }
 
   /* An exported file's text -> ticked ids; throws an Error for the reader. */
@@ -60,20 +104,20 @@
   /* One checklist's storage; never throws. */
   function openStore(key, warn) {
     const name = PREFIX + key;
-    const fall = (ids) => {
+    const fall = (state) => {
       warn();
-      return (memory[key] = ids);
+      return (memory[key] = state);
     };
     return {
       read() {
         if (memory[key]) return fall(memory[key]);
-        try { return parseStored(localStorage.getItem(name)); } catch { return fall([]); }
+        try { return parseStored(localStorage.getItem(name)); } catch { return fall({ ticked: [] }); }
       },
-      write(ids) {
+      write(state) {
         try {
-          if (!memory[key]) return localStorage.setItem(name, JSON.stringify({ ticked: ids }));
+          if (!memory[key]) return localStorage.setItem(name, JSON.stringify(state));
         } catch { /* full or off */ }
-        fall(ids);
+        fall(state);
       },
       clear() {
         delete memory[key];
@@ -89,7 +133,13 @@
     const find = (selector) => box.querySelector(selector);
     const inputs = all(box, "input[data-item]");
     const idOf = (input) => input.dataset.item.split("/").pop();
-    const items = inputs.map((input) => ({ id: idOf(input), former: words(input.dataset.renamedFrom), input }));
+    const items = inputs.map((input) => ({
+      id: idOf(input),
+      former: words(input.dataset.renamedFrom),
+      hash: input.dataset.hash,
+      text: input.labels[0].textContent, // before any mark joins the label
+      input,
+    }));
     const retired = words(box.dataset.retired);
     const note = find(".checklist-note"), usual = note.textContent;
     const file = find("[data-import-file]");
@@ -101,8 +151,32 @@
       note.classList.add("checklist-warning");
     });
 
-    function show(ticked) {
-      for (const item of items) item.input.checked = ticked.has(item.id);
+    /* A mark sits on the item and, in words, at the start of its label, so that it is
+       both seen and read out with the box. */
+    function mark({ input }, kind) {
+      const step = input.closest("li"), label = input.labels[0];
+      if (step.dataset[kind] !== undefined) return;
+      delete step.dataset.changed;
+      delete step.dataset.new;
+      const old = label.querySelector(".checklist-flag");
+      old?.nextSibling.remove(); // the space after it
+      old?.remove();
+      if (!kind) return;
+      step.dataset[kind] = "";
+      const flag = document.createElement("strong");
+      flag.className = "checklist-flag";
+      flag.textContent = FLAGS[kind];
+      label.prepend(flag, " ");
+    }
+
+    function show({ ticked, changed, fresh }) {
+      for (const item of items) {
+        item.input.checked = ticked.has(item.id);
+        mark(item, changed.includes(item.id) ? "changed" : fresh.includes(item.id) ? "new" : "");
+      }
+      const text = summary(changed.length, fresh.length);
+      setText(find("[data-checklist-changes]"), text);
+      find('[data-action="seen"]').hidden = !text;
       setText(find("[data-checklist-progress]"), count(inputs));
       find(".checklist-bar-fill").style.width = `${(100 * ticked.size) / (inputs.length || 1)}%`;
       for (const counter of all(box, "[data-phase-progress]")) {
@@ -112,12 +186,9 @@
 
     /* Read, change, write: other tabs' ticks are kept, sorted so tabs agree. */
     function update(change) {
-      const stored = store.read(), state = resolve(stored, items, retired);
-      const ticked = new Set(state.ticked);
-      change(ticked);
-      const next = [...ticked, ...state.kept].sort();
-      if (String(next) !== String(stored)) store.write(next);
-      show(ticked);
+      const stored = store.read(), next = settle(stored, items, retired, change);
+      if (JSON.stringify(next.stored) !== JSON.stringify(stored)) store.write(next.stored);
+      show(next);
     }
 
     const actions = {
@@ -126,8 +197,17 @@
         store.clear();
         note.textContent = usual;
         note.classList.remove("checklist-warning");
-        update((ticked) => ticked.clear());
+        update(({ ticked }) => ticked.clear());
         say("All ticks cleared.");
+      },
+      seen() {
+        update((state) => {
+          for (const { id, hash } of items) {
+            state.seen[id] = hash;
+            if (state.ticked.has(id)) state.tickedAs[id] = hash;
+          }
+        });
+        say("Marked as seen.");
       },
       export() {
         const ticked = items.filter((item) => item.input.checked).map((item) => item.id);
@@ -146,7 +226,7 @@
       copy() {
         const phases = all(box, "ul[data-phase]").map((list) => ({
           title: list.dataset.title,
-          items: all(list, "input").map((input) => ({ text: input.labels[0].textContent, ticked: input.checked })),
+          items: items.filter(({ input }) => list.contains(input)).map(({ text, input }) => ({ text, ticked: input.checked })),
         }));
         const text = toMarkdown(box.dataset.title, pageUrl(), phases);
         Promise.resolve()
@@ -158,7 +238,12 @@
 
     box.addEventListener("click", ({ target }) => actions[target.closest("[data-action]")?.dataset.action]?.());
     box.addEventListener("change", ({ target }) => {
-      if (target.dataset.item) update((ticked) => ticked[target.checked ? "add" : "delete"](idOf(target)));
+      const item = items.find(({ input }) => input === target);
+      if (!item) return;
+      update(({ ticked, seen }) => {
+        ticked[target.checked ? "add" : "delete"](item.id);
+        seen[item.id] = item.hash; // a step the reader just ticked or unticked is no longer new
+      });
     });
     file.addEventListener("change", async () => {
       const chosen = file.files[0];
@@ -166,7 +251,7 @@
       try {
         const text = chosen.size < 1e5 ? await chosen.text() : ""; // a real export is tiny
         const ids = resolve(parseImport(text, key), items, []).ticked;
-        update((ticked) => ids.forEach((id) => ticked.add(id))); // adds, never unticks
+        update(({ ticked }) => ids.forEach((id) => ticked.add(id))); // adds, never unticks
         say(`Imported ${chosen.name}.`);
       } catch (error) {
         say(`${chosen.name} was not imported: ${error.message}`);
@@ -224,5 +309,5 @@
   window.document$?.subscribe(attachAll); // and on each instant navigation
 
   /* For tests and readers' scripts. */
-  window.outageChecklist = { PREFIX, parseStored, resolve, parseImport, toMarkdown };
+  window.outageChecklist = { PREFIX, parseStored, resolve, settle, summary, parseImport, toMarkdown };
 })();
