@@ -24,9 +24,8 @@ COVERAGE = "coverage.md"
 BINDERS = "binders/index.md"
 RECENT_CHANGES = "recent-changes.md"
 FEED = "feed.xml"
-"""The Atom feed of the recent changes; every page's head links it (overrides/main.html). No
-section can take its address: a section id has no dot."""
-FEED_URL_PATH = f"{OUTPUT_FOLDER}/{FEED}"
+"""The Atom feed of the recent changes, at the site's root (see :mod:`generator.feed`); every
+page's head links it (overrides/main.html)."""
 
 
 def section_page(section_id: str) -> str:

@@ -27,6 +27,7 @@ from generator.cache import FileMemo, GenerateCache
 from generator.corpus import Corpus, Parse, Parsed, load_corpus, parse_playbook, playbook_files
 from generator.engines import site_addresses, write_preview_config
 from generator.errors import ProblemsFound
+from generator.feed import site_feed
 from generator.history import History, read_history
 from generator.lock import project_lock
 from generator.navigation import site_nav
@@ -149,7 +150,8 @@ def build(
         history, site_url = site_history(project)
         written = write_site(project.output_dir, render(corpus, None, history, site_url))
         report(Generated(corpus, warnings, written))
-        publish(project, corpus, site_dir, engine, offline=offline)
+        feed = site_feed(corpus, history, site_url)
+        publish(project, corpus, site_dir, engine, offline=offline, feed=feed)
 
 
 def remembering(memo: FileMemo[Parsed]) -> Parse:

@@ -31,6 +31,7 @@ from generator.corpus import Corpus
 from generator.engines import run_engine, run_engine_with_offline_copy
 from generator.errors import UsageError
 from generator.exports import api_files
+from generator.layout import FEED
 from generator.navigation import Nav, site_nav
 from generator.project import Project
 
@@ -52,11 +53,17 @@ class SiteDirRefused(UsageError):
 
 
 def publish(
-    project: Project, corpus: Corpus, site_dir: Path, engine: str = "mkdocs", *, offline: bool
+    project: Project,
+    corpus: Corpus,
+    site_dir: Path,
+    engine: str = "mkdocs",
+    *,
+    offline: bool,
+    feed: str,
 ) -> None:
     """Build the site into ``site_dir``: the offline copy itself when ``offline``, else the
-    online site with the offline copy inside it as a zip. On any failure the old
-    ``site_dir`` is untouched."""
+    online site with the offline copy inside it as a zip. Both carry the JSON API and the
+    Atom ``feed`` at their root. On any failure the old ``site_dir`` is untouched."""
     site_dir = site_dir.resolve()
     _recover_leftovers(site_dir)
     _check_replaceable(site_dir)
@@ -65,7 +72,7 @@ def publish(
         try:
             leftovers.make_marked(staging)
             nav = site_nav(corpus, project.docs_dir)
-            extras = api_files(corpus)
+            extras = api_files(corpus) | {FEED: feed}
             if offline:
                 run_engine(project, engine, staging, nav, offline=True)
             else:

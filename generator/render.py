@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from datetime import UTC, date, datetime, time
+from datetime import date
 from functools import cache, partial
-from itertools import islice
 from typing import Any
+from urllib.parse import urljoin
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from jinja2.bccache import Bucket, BytecodeCache, FileSystemBytecodeCache
@@ -23,8 +23,8 @@ from generator import escaping, layout
 from generator.backlinks import Backlinks, build_backlinks
 from generator.checklist_markdown import checklist_markdown
 from generator.corpus import Corpus
-from generator.feed import atom_feed
-from generator.history import RECENT, Change, History
+from generator.feed import recent_changes
+from generator.history import Change, History
 from generator.model import (
     AUDIENCES,
     CAUSE_KINDS,
@@ -194,7 +194,7 @@ PageHistory = tuple[tuple[Change, ...], str | None]
 
 class SiteRenderer:
     """Renders a valid corpus's files: the Markdown pages, each checklist as take-away
-    Markdown (``.txt``, see ``layout``), and the feed of recent changes.
+    Markdown (``.txt``, see ``layout``).
 
     ``history`` is the playbooks' history from git (``None`` without one), ``site_url`` the
     address the site is published at (the feed's links). A playbook's files are made from
@@ -258,9 +258,9 @@ class SiteRenderer:
 
     def site_wide_pages(self) -> dict[str, str]:
         """The pages that span playbooks: overview, sections, indexes, FAQ, binders and
-        recent changes, and the feed of those."""
+        recent changes."""
         refs = self.refs
-        recent = self.recent_changes()
+        recent = recent_changes(self.corpus, self.history)
         pages: list[tuple[str, str, dict[str, Any]]] = [(layout.OVERVIEW, "overview.md.j2", {})]
         pages += [
             (layout.section_page(section_id), "section.md.j2", {"section": section})
@@ -272,7 +272,7 @@ class SiteRenderer:
             (
                 layout.RECENT_CHANGES,
                 "recent-changes.md.j2",
-                {"recent": recent, "history": self.history},
+                {"recent": recent, "history": self.history, "feed": self._feed_url()},
             ),
             (layout.BINDERS, "binders.md.j2", {}),
         ]
@@ -281,7 +281,6 @@ class SiteRenderer:
             for audience in AUDIENCES
         ]
         made = {path: self._render(path, template, **context) for path, template, context in pages}
-        made[layout.FEED] = atom_feed(recent, self.site_url, self._last_updated(recent))
         for page, template, context, holds in self._gatherings():
             parts = [part for part in self.parts if holds(part.refs)]
             made[page] = self._render(page, template, **context, whole=page, index_of=parts)
@@ -292,22 +291,10 @@ class SiteRenderer:
                 )
         return made
 
-    def recent_changes(self) -> list[tuple[Change, Playbook]]:
-        """The latest changes to playbooks the site still has, newest first."""
-        if self.history is None:
-            return []
-        playbooks = {playbook.id: playbook for playbook in self.corpus.playbooks}
-        changes = (change for change in self.history.changes if change.playbook in playbooks)
-        return [(change, playbooks[change.playbook]) for change in islice(changes, RECENT)]
-
-    def _last_updated(self, recent: list[tuple[Change, Playbook]]) -> datetime:
-        """The newest change, or without a history the newest review (a fixed day when there
-        is no playbook yet): never the time of the build, so the same corpus makes the same
-        feed."""
-        if recent:
-            return recent[0][0].when
-        reviews = (playbook.reviewed for playbook in self.corpus.playbooks)
-        return datetime.combine(max(reviews, default=date(1970, 1, 1)), time(), UTC)
+    def _feed_url(self) -> str | None:
+        """Where readers subscribe: the published feed, even from the offline copy (a feed
+        reader needs the online one); ``None`` without a ``site_url``."""
+        return urljoin(self.site_url, layout.FEED) if self.site_url else None
 
     @staticmethod
     def _gatherings() -> list[tuple[str, str, dict[str, Any], Callable[[Backlinks], bool]]]:

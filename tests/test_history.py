@@ -15,7 +15,9 @@ from generator import history as history_module
 from generator import layout, pipeline
 from generator.cache import GenerateCache
 from generator.cli import main
+from generator.feed import site_feed
 from generator.history import SHOWN_PER_PLAYBOOK, Change, History, read_history
+from generator.project import Project
 from generator.render import render_site
 from tests.support import (
     FIXTURES,
@@ -146,18 +148,14 @@ def test_pages_show_the_history_escaped_with_a_link_to_the_rest(tmp_path: Path):
         "| Reword &#60;b&#62; |" in recent
     )
     assert "A removed one" not in recent  # its page is gone
-    assert "](feed.xml)" in recent
+    assert f"[Atom feed]({SITE_URL}feed.xml)" in recent
 
 
 def test_the_feed_parses_and_holds_the_latest_change_first(tmp_path: Path):
-    feed = ET.fromstring(
-        render_site(corpus_with(tmp_path), history=history_of(tmp_path), site_url=SITE_URL)[
-            layout.FEED
-        ]
-    )
+    feed = ET.fromstring(site_feed(corpus_with(tmp_path), history_of(tmp_path), SITE_URL))
     assert feed.tag == f"{ATOM}feed"
     assert feed.findtext(f"{ATOM}updated") == "2026-03-07T09:30:00+00:00"
-    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == SITE_URL + "playbooks/feed.xml"
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href") == SITE_URL + "feed.xml"
     entries = feed.findall(f"{ATOM}entry")
     assert [entry.findtext(f"{ATOM}title") for entry in entries] == [
         "A minimal playbook: Reword <b>",
@@ -174,11 +172,11 @@ def test_without_history_the_pages_say_so_and_the_feed_is_empty_but_valid(tmp_pa
     pages = render_site(corpus)
     assert "{#changes}" not in pages[PAGE]
     assert "history of changes is unavailable" in pages[layout.RECENT_CHANGES]
-    feed = ET.fromstring(pages[layout.FEED])
+    feed = ET.fromstring(site_feed(corpus, None, ""))
     assert feed.findall(f"{ATOM}entry") == []
     assert feed.findtext(f"{ATOM}updated") == "2026-11-01T00:00:00+00:00"  # the newest review
-    # Without site_url the links are relative to the feed, which sits in playbooks/.
-    assert feed.find(f"{ATOM}link[@rel='alternate']").get("href") == "../playbooks/recent-changes/"
+    # Without site_url the links are relative to the feed, which sits at the site's root.
+    assert feed.find(f"{ATOM}link[@rel='alternate']").get("href") == "playbooks/recent-changes/"
     empty = render_site(corpus, history=History(()))
     assert "No change to a playbook has been committed yet." in empty[layout.RECENT_CHANGES]
     assert "{#changes}" not in empty[PAGE]
@@ -186,8 +184,8 @@ def test_without_history_the_pages_say_so_and_the_feed_is_empty_but_valid(tmp_pa
 
 def test_a_corpus_without_playbooks_has_a_valid_empty_feed(tmp_path: Path):
     corpus = corpus_with(tmp_path)
-    empty = render_site(replace(corpus, playbooks=()))
-    assert ET.fromstring(empty[layout.FEED]).findtext(f"{ATOM}updated").startswith("1970-01-01")
+    empty = site_feed(replace(corpus, playbooks=()), None, "")
+    assert ET.fromstring(empty).findtext(f"{ATOM}updated").startswith("1970-01-01")
 
 
 def test_the_live_previews_memo_renders_a_playbook_again_when_its_history_changes(
@@ -214,7 +212,9 @@ def test_a_build_in_a_repository_publishes_history_and_feed(repo: Path, monkeypa
     page = (generated / PAGE).read_text(encoding="utf-8")
     assert "7 March 2026: Reword &#60;the&#62; first &#42;step&#42;" in page
     assert f"{REPOSITORY}/commits/HEAD/site/playbooks/minimal.yml" in page
-    feed = ET.parse(generated / layout.FEED).getroot()
+    project = Project(repo)  # what `playbooks build` publishes at the site's root
+    history, site_url = pipeline.site_history(project)
+    feed = ET.fromstring(site_feed(pipeline.load(project)[0], history, site_url))
     assert (
         feed.find(f"{ATOM}entry/{ATOM}link").get("href") == SITE_URL + "playbooks/basics/minimal/"
     )
@@ -224,7 +224,7 @@ def test_the_site_built_without_git_leaves_history_out_and_links_the_feed(site):
     """The session's site is built from a copy of the project that is no repository."""
     recent = (site.folder / "playbooks" / "recent-changes" / "index.html").read_text("utf-8")
     assert "history of changes is unavailable" in recent
-    feed = ET.parse(site.folder / layout.FEED_URL_PATH).getroot()
+    feed = ET.parse(site.folder / layout.FEED).getroot()
     assert feed.findall(f"{ATOM}entry") == []
     for page in ["index.html", "playbooks/faq/index.html"]:
         html = (site.folder / page).read_text(encoding="utf-8")
@@ -245,10 +245,15 @@ def test_a_reader_finds_the_feed_from_a_page_and_its_latest_entry_leads_to_the_c
     try:
         assert build_served(root, served) == 0
         page = context.new_page()
+        failed: list[str] = []
+        page.on("response", lambda response: response.ok or failed.append(response.url))
         page.goto(served.url + "playbooks/faq/")
+        page.wait_for_load_state("networkidle")
+        # Material fetches sitemap.xml beside each rel="alternate" link (generator/feed.py).
+        assert failed == []
         link = page.locator('head link[rel="alternate"][type="application/atom+xml"]')
         feed_url = page.evaluate("link => link.href", link.element_handle())
-        assert feed_url == served.url + layout.FEED_URL_PATH
+        assert feed_url == served.url + layout.FEED
         feed = ET.fromstring(page.request.get(feed_url).text())
         latest = feed.findall(f"{ATOM}entry")[0]
         assert latest.findtext(f"{ATOM}title") == "A minimal playbook: Reword the first step"

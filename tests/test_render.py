@@ -21,7 +21,6 @@ def test_every_page_type_is_rendered(tmp_path):
         layout.FAQ,
         layout.HISTORY,
         layout.RECENT_CHANGES,
-        layout.FEED,
         layout.CAUSES,
         layout.MITIGATIONS,
         layout.CHECKLISTS,

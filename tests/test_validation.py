@@ -247,7 +247,7 @@ def test_every_site_wide_page_the_renderer_makes_is_known_to_layout():
     made = set(render_site(real_corpus()))
     sections = {playbook.section for playbook in real_corpus().playbooks}
     outside_sections = {path for path in made if path.split("/")[0] not in sections}
-    assert outside_sections == {*layout.site_wide_pages(), layout.FEED}
+    assert outside_sections == set(layout.site_wide_pages())
 
 
 def all_problems_for(tmp_path: Path, name: str, text: str) -> list[Problem]:
