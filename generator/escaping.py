@@ -139,14 +139,17 @@ def _mark(match: re.Match[str]) -> str:
     return word if len(word) == 1 else f"<mark>{word}</mark>"  # "A" begins a sentence
 
 
-def front_matter(title: str, description: str, search_boost: float | None = None) -> Markup:
+def front_matter(
+    title: str, description: str, search_boost: float | None = None, search_exclude: bool = False
+) -> Markup:
     """YAML front matter for MkDocs.
 
     Material prints ``page.title | striptags`` into ``<title>`` and the navigation unescaped,
     and escapes it elsewhere (footer labels): so a title goes in as written, which is safe
     because the model refuses ``<``, ``>`` and entities in titles. ``page.meta.description``
     lands in an attribute unescaped, so it is escaped here. ``search_boost`` ranks the page
-    higher in Material's search (its ``search.boost``).
+    higher in Material's search (its ``search.boost``); ``search_exclude`` leaves the page out
+    of the search index (``search.exclude``), which every reader downloads on their first page.
     """
     fields: dict[str, Any] = {
         "title": str(title),
@@ -154,6 +157,8 @@ def front_matter(title: str, description: str, search_boost: float | None = None
     }
     if search_boost is not None:
         fields["search"] = {"boost": search_boost}
+    if search_exclude:
+        fields["search"] = {"exclude": True}
     lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in fields.items()]
     return Markup("---\n" + "\n".join(lines) + "\n---")
 
