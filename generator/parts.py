@@ -17,8 +17,8 @@ from generator.corpus import Corpus
 from generator.model import Playbook, Section
 
 PART_SIZE = 20
-"""Playbooks per part. The heaviest part, a printable binder of 20 real-size playbooks'
-checklists, weighs about 300 KB (docs/project/performance.md); the budget is 500 KB."""
+"""Playbooks per part. At 1,000 playbooks the heaviest page of the site was a FAQ part, at
+434 KB (docs/project/performance.md); the budget is 500 KB."""
 
 
 @dataclass(frozen=True)
