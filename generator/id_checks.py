@@ -9,7 +9,7 @@ text) are skipped here; the schema has reported them already.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeGuard
 
@@ -239,13 +239,12 @@ def _unique_ids(source: SourceMap, groups: Iterable[tuple[Loc, Any]]) -> list[Pr
 
 
 def _known(
-    source: SourceMap, loc: Loc, refs: Any, valid: Iterable[str | None], kind: str
+    source: SourceMap, loc: Loc, refs: Any, valid: Collection[str | None], kind: str
 ) -> list[Problem]:
-    known = {ref for ref in valid if ref is not None}
     return [
-        source.problem((*loc, index), _unknown(kind, ref, known))
+        source.problem((*loc, index), _unknown(kind, ref, [v for v in valid if v is not None]))
         for index, ref in _texts(refs)
-        if ref not in known
+        if ref not in valid
     ]
 
 

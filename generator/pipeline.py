@@ -34,7 +34,7 @@ from generator.navigation import site_nav
 from generator.problems import Problem, has_errors
 from generator.project import Project
 from generator.publish import publish
-from generator.render import SiteRenderer
+from generator.render import SiteRenderer, SiteWidePage
 from generator.writer import WriteReport, write_site
 
 PER_PROCESS = 100
@@ -98,11 +98,17 @@ def render(
     """Every generated file's text by its path; with a ``cache``, a playbook whose files
     would be made from the same as last time keeps them."""
     renderer = SiteRenderer(corpus, history=history, site_url=site_url)
+    site_wide = renderer.site_wide_pages()
     if cache is None:
-        with _shared_map(len(corpus.playbooks), _adopt, (renderer,)) as shared:
+        jobs = len(site_wide) + len(corpus.playbooks)
+        with _shared_map(len(corpus.playbooks), _adopt, (renderer, site_wide)) as shared:
             if shared:
-                return _render_shared(renderer, shared)
-    pages = renderer.site_wide_pages()
+                return {
+                    path: text
+                    for made in shared(_render_job, range(jobs))
+                    for path, text in made.items()
+                }
+    pages = {page.path: renderer.render_page(page) for page in site_wide}
     for playbook in corpus.playbooks:
         make = partial(renderer.playbook_pages, playbook)
         if cache is None:
@@ -159,8 +165,9 @@ def remembering(memo: FileMemo[Parsed]) -> Parse:
     return lambda path, display: memo.get(path, partial(parse_playbook, path, display))
 
 
-_renderer: SiteRenderer | None = None
-"""In a worker process: the renderer it inherited when it was forked (see :func:`_adopt`)."""
+_work: tuple[SiteRenderer, list[SiteWidePage]] | None = None
+"""In a worker process: the renderer and the site-wide pages it inherited when it was forked
+(see :func:`_adopt`)."""
 
 
 @contextmanager
@@ -196,21 +203,17 @@ def _start_worker(initializer: Callable[..., None] | None, *args: Any) -> None:
         initializer(*args)
 
 
-def _adopt(renderer: SiteRenderer) -> None:
-    global _renderer
-    _renderer = renderer
+def _adopt(renderer: SiteRenderer, site_wide: list[SiteWidePage]) -> None:
+    global _work
+    _work = renderer, site_wide
 
 
-def _playbook_pages(index: int) -> dict[str, str]:
-    """In a worker: the files of the corpus's playbook number ``index``."""
-    assert _renderer is not None, "a worker renders only after _adopt"
-    return _renderer.playbook_pages(_renderer.corpus.playbooks[index])
-
-
-def _render_shared(renderer: SiteRenderer, shared: Callable[..., Iterator[Any]]) -> dict[str, str]:
-    """Playbooks' pages in the workers while this process makes the site-wide pages."""
-    made = shared(_playbook_pages, range(len(renderer.corpus.playbooks)))
-    pages = renderer.site_wide_pages()
-    for one_playbook in made:
-        pages.update(one_playbook)
-    return pages
+def _render_job(index: int) -> dict[str, str]:
+    """In a worker: job number ``index``, counting the site-wide pages first (the largest
+    jobs, best started early), then each playbook's files."""
+    assert _work is not None, "a worker renders only after _adopt"
+    renderer, site_wide = _work
+    if index < len(site_wide):
+        page = site_wide[index]
+        return {page.path: renderer.render_page(page)}
+    return renderer.playbook_pages(renderer.corpus.playbooks[index - len(site_wide)])

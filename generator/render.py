@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from contextlib import suppress
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, partial
 from typing import Any
@@ -188,6 +189,15 @@ def marketplace_tags(marketplaces: dict[str, Marketplace], ids: Sequence[str]) -
     return Markup("".join(f'<span class="checklist-tag">{title}</span> ' for title in titles))
 
 
+@dataclass(frozen=True)
+class SiteWidePage:
+    """A page that spans playbooks, to be rendered: where it goes, and from what."""
+
+    path: str
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
 PageHistory = tuple[tuple[Change, ...], str | None]
 """What a playbook page shows of its history: its latest changes, and where the rest is."""
 
@@ -256,40 +266,50 @@ class SiteRenderer:
             )
         return made
 
-    def site_wide_pages(self) -> dict[str, str]:
-        """The pages that span playbooks: overview, sections, indexes, FAQ, binders and
-        recent changes."""
+    def site_wide_pages(self) -> list[SiteWidePage]:
+        """The pages that span playbooks: overview, sections, indexes, FAQ, binders and recent
+        changes; each is rendered on its own by :meth:`render_page`, so that worker processes
+        can share them out."""
         refs = self.refs
         recent = recent_changes(self.corpus, self.history)
-        pages: list[tuple[str, str, dict[str, Any]]] = [(layout.OVERVIEW, "overview.md.j2", {})]
+        pages = [SiteWidePage(layout.OVERVIEW, "overview.md.j2")]
         pages += [
-            (layout.section_page(section_id), "section.md.j2", {"section": section})
+            SiteWidePage(layout.section_page(section_id), "section.md.j2", {"section": section})
             for section_id, section in refs.sections.items()
             if section_id in refs.playbooks_by_section
         ]
         pages += [
-            (layout.HISTORY, "history.md.j2", {}),
-            (
+            SiteWidePage(layout.HISTORY, "history.md.j2"),
+            SiteWidePage(
                 layout.RECENT_CHANGES,
                 "recent-changes.md.j2",
                 {"recent": recent, "history": self.history, "feed": self._feed_url()},
             ),
-            (layout.BINDERS, "binders.md.j2", {}),
+            SiteWidePage(layout.BINDERS, "binders.md.j2"),
         ]
         pages += [
-            (layout.audience_checklists_page(audience), "audience.md.j2", {"audience": audience})
+            SiteWidePage(
+                layout.audience_checklists_page(audience), "audience.md.j2", {"audience": audience}
+            )
             for audience in AUDIENCES
         ]
-        made = {path: self._render(path, template, **context) for path, template, context in pages}
         for page, template, context, holds in self._gatherings():
             parts = [part for part in self.parts if holds(part.refs)]
-            made[page] = self._render(page, template, **context, whole=page, index_of=parts)
-            for part in parts:
-                path = layout.part_page(page, part.slug)
-                made[path] = self._render(
-                    path, template, **context, whole=page, part=part, refs=part.refs
+            pages.append(
+                SiteWidePage(page, template, {**context, "whole": page, "index_of": parts})
+            )
+            pages += [
+                SiteWidePage(
+                    layout.part_page(page, part.slug),
+                    template,
+                    {**context, "whole": page, "part": part, "refs": part.refs},
                 )
-        return made
+                for part in parts
+            ]
+        return pages
+
+    def render_page(self, page: SiteWidePage) -> str:
+        return self._render(page.path, page.template, **page.context)
 
     def _feed_url(self) -> str | None:
         """Where readers subscribe: the published feed, even from the offline copy (a feed
@@ -341,7 +361,7 @@ def render_site(
 ) -> dict[str, str]:
     """Every file ``playbooks generate`` writes, in memory: ``{relative path: text}``."""
     renderer = SiteRenderer(corpus, env, history=history, site_url=site_url)
-    pages = renderer.site_wide_pages()
+    pages = {page.path: renderer.render_page(page) for page in renderer.site_wide_pages()}
     for playbook in corpus.playbooks:
         pages.update(renderer.playbook_pages(playbook))
     return pages
