@@ -174,8 +174,9 @@ _work: tuple[SiteRenderer, list[SiteWidePage]] | None = None
 def _shared_map(
     count: int, initializer: Callable[..., None] | None = None, initargs: tuple[Any, ...] = ()
 ) -> Iterator[Callable[..., Iterator[Any]] | None]:
-    """A ``map`` that shares ``count`` playbooks over worker processes, in batches so that
-    each process takes the next when it is free; ``None`` when one process is best.
+    """A ``map`` over worker processes for work on ``count`` playbooks (reading them, or
+    rendering them and the site-wide pages), in batches so that each process takes the next
+    when it is free; ``None`` when one process is best.
 
     Workers are forked, so they inherit the imports, the compiled templates and whatever
     ``initializer`` receives instead of having them sent. They ignore Ctrl-C: it stops this
