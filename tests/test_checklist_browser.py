@@ -22,6 +22,7 @@ from axe_playwright_python.sync_playwright import Axe
 from tests.checklist_tab import STORAGE_PREFIX, ChecklistPage, Tab, checklist_pages
 from tests.support import (
     FIXTURES,
+    Served,
     build_served,
     copy_project,
     own_assets_gzipped,
@@ -147,6 +148,12 @@ def write_checklist(root: Path, checklist: dict[str, Any]) -> None:
     path.write_text(yaml.safe_dump(playbook, sort_keys=False), encoding="utf-8")
 
 
+def rebuild_with(root: Path, served: Served, checklist: dict[str, Any]) -> None:
+    """Rebuild the served site with ``checklist`` as the fixture's only checklist."""
+    write_checklist(root, checklist)
+    assert build_served(root, served) == 0
+
+
 def steps(
     *ids: str, renamed: dict[str, list[str]] | None = None, reworded: tuple[str, ...] = ()
 ) -> list[dict[str, Any]]:
@@ -184,8 +191,7 @@ def test_ticks_follow_item_ids_across_a_rebuild(browser, tmp_path):
     served = serve_folder(root / "site")
     context = browser.new_context()
     try:
-        write_checklist(root, BEFORE_REBUILD)
-        assert build_served(root, served) == 0
+        rebuild_with(root, served, BEFORE_REBUILD)
         before = ChecklistPage(
             "playbooks/basics/minimal/seller/",
             "minimal/seller",
@@ -198,8 +204,7 @@ def test_ticks_follow_item_ids_across_a_rebuild(browser, tmp_path):
             tick(tab, before, item)
         assert tab.progress() == "4 of 5 done"
 
-        write_checklist(root, AFTER_REBUILD)
-        assert build_served(root, served) == 0
+        rebuild_with(root, served, AFTER_REBUILD)
         after = ChecklistPage(
             before.path,
             before.key,
@@ -241,8 +246,7 @@ def test_a_returning_reader_sees_what_changed_since_their_ticks(browser, tmp_pat
     context = browser.new_context()
     checklist = {**BEFORE_REBUILD, "before": steps("alpha", "bravo", "charlie"), "during": []}
     try:
-        write_checklist(root, checklist)
-        assert build_served(root, served) == 0
+        rebuild_with(root, served, checklist)
         before = ChecklistPage(
             "playbooks/basics/minimal/seller/",
             "minimal/seller",
@@ -256,8 +260,7 @@ def test_a_returning_reader_sees_what_changed_since_their_ticks(browser, tmp_pat
         tick(tab, before, "bravo")
 
         reworded = steps("alpha", "bravo", "charlie", reworded=("alpha", "charlie"))
-        write_checklist(root, {**checklist, "before": reworded, "during": steps("golf")})
-        assert build_served(root, served) == 0
+        rebuild_with(root, served, {**checklist, "before": reworded, "during": steps("golf")})
         after = ChecklistPage(
             before.path,
             before.key,
@@ -365,8 +368,7 @@ def test_tabs_from_builds_with_different_orders_agree_and_fall_quiet(browser, tm
         )
         tabs = []
         for order in (("alpha", "bravo", "charlie"), ("charlie", "bravo", "alpha")):
-            write_checklist(root, {**BEFORE_REBUILD, "before": steps(*order), "during": []})
-            assert build_served(root, served) == 0
+            rebuild_with(root, served, {**BEFORE_REBUILD, "before": steps(*order), "during": []})
             tabs.append(Tab.open(context, served.url))
             tabs[-1].goto(checklist.path)
         old, new = tabs
