@@ -556,6 +556,15 @@ def test_print_shows_ticks_url_and_date_in_black_without_the_site_chrome(tab, ma
     tab.assert_clean()
 
 
+def test_printing_from_the_browser_menu_stamps_the_page_then_and_not_before(tab, main):
+    tab.goto(main.path)
+    stamp = tab.page.locator(".checklist-print-meta")
+    assert stamp.inner_text() == ""  # nothing done on load that only print needs
+    tab.page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    assert tab.base_url + main.path in stamp.inner_text()
+    tab.assert_clean()
+
+
 def test_print_hides_the_site_chrome_on_every_page(tab):
     tab.page.emulate_media(color_scheme="dark")
     tab.page.goto(tab.base_url)
