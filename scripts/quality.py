@@ -13,6 +13,13 @@ through CHROME_PATH. Nothing leaves the machine.
 Each page and scheme is audited ``--runs`` times and the median score counts, as Lighthouse's
 own guidance on variability advises: on this two-core machine one page's performance score
 moves by up to 0.15 between runs.
+
+Lighthouse slows the CPU four times by default, which turns a high-end desktop into the
+mid-tier phone it means to emulate; on a slower host the same factor emulates a slower phone.
+Its throttling guide says to calibrate: ``--cpu-slowdown auto`` (the default) first measures
+this host's ``benchmarkIndex`` (the median of three audits of the home page) and takes the
+factor from Lighthouse's CPU throttling calculator; ``--cpu-slowdown 4`` is Lighthouse's default.
+Both the index and the factor are printed with the scores.
 Exit 1 when a median score is below 0.95 or axe finds a serious or critical violation.
 """
 
@@ -92,6 +99,9 @@ def main() -> int:
     parser.add_argument("--preset", choices=("mobile", "desktop"), default="mobile")
     parser.add_argument("--runs", type=int, default=3, help="audits per page and scheme")
     parser.add_argument("--keep", type=Path, help="also write each Lighthouse report here")
+    parser.add_argument(
+        "--cpu-slowdown", default="auto", help="Lighthouse's CPU multiplier, or auto (calibrate)"
+    )
     args = parser.parse_args()
     if not Path(CHROMIUM).is_file():
         sys.exit(f"quality: no Chromium at {CHROMIUM}; run `make browser` or set CHROME_PATH")
@@ -107,7 +117,10 @@ def main() -> int:
             if playbooks(["--project", str(REPO), "build", "--site-dir", str(site)]) != 0:
                 return 1
             pages = {path or "home": url + path for path in _pages()}
-            audit = functools.partial(_lighthouse, preset=args.preset, keep=args.keep)
+            slowdown = _cpu_slowdown(args.cpu_slowdown, url, args.preset)
+            audit = functools.partial(
+                _lighthouse, preset=args.preset, keep=args.keep, slowdown=slowdown
+            )
             scores = {
                 f"{name} ({scheme})": _median(
                     [audit(name, page, scheme, run) for run in range(args.runs)]
@@ -118,7 +131,7 @@ def main() -> int:
             violations = _axe(pages)
         finally:
             server.shutdown()
-    return _report(scores, violations, args.preset)
+    return _report(scores, violations, f"{args.preset}, CPU slowdown {slowdown:.1f}x")
 
 
 def _pages() -> list[str]:
@@ -148,31 +161,65 @@ def _install_lighthouse() -> None:
     subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=LIGHTHOUSE_DIR, check=True)
 
 
+def _cpu_slowdown(choice: str, home: str, preset: str) -> float:
+    """The multiplier chosen, or the calibrated one; the desktop preset throttles no CPU."""
+    if choice != "auto":
+        return float(choice)
+    if preset == "desktop":
+        return 1.0
+    audits = [_audit(home, "light", preset, ["--only-categories=performance"]) for _ in range(3)]
+    index = statistics.median(audit["environment"]["benchmarkIndex"] for audit in audits)
+    slowdown = _calibrated_slowdown(index)
+    print(f"quality: this host's benchmarkIndex is {index:.0f}: CPU slowdown {slowdown:.1f}x")
+    return slowdown
+
+
+def _calibrated_slowdown(benchmark_index: float) -> float:
+    """The CPU multiplier that Lighthouse's throttling calculator
+    (https://lighthouse-cpu-throttling-calculator.vercel.app/, linked from Lighthouse's
+    docs/throttling.md) gives for a host's ``benchmarkIndex``: 4 at 1533, 3 at 1300, 2 at 800,
+    1 at 150, in straight lines between."""
+    if benchmark_index >= 1300:
+        return 3 + (benchmark_index - 1300) / 233
+    if benchmark_index >= 800:
+        return 2 + (benchmark_index - 800) / 500
+    return max(1.0, 1 + (benchmark_index - 150) / 650)
+
+
 def _median(runs: list[dict[str, float]]) -> dict[str, float]:
     return {category: statistics.median(run[category] for run in runs) for category in CATEGORIES}
 
 
 def _lighthouse(
-    name: str, url: str, scheme: str, run: int, preset: str, keep: Path | None
+    name: str, url: str, scheme: str, run: int, preset: str, keep: Path | None, slowdown: float
 ) -> dict[str, float]:
+    options = [
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--throttling.cpuSlowdownMultiplier={slowdown:.2f}",
+    ]
+    data = _audit(url, scheme, preset, options)
+    if keep:
+        keep.mkdir(parents=True, exist_ok=True)
+        stem = f"{name.strip('/').replace('/', '-')}-{preset}-{scheme}-{run + 1}"
+        (keep / f"{stem}.json").write_text(json.dumps(data), encoding="utf-8")
+    _print_failed_audits(url, data)
+    return {category: data["categories"][category]["score"] for category in CATEGORIES}
+
+
+def _audit(url: str, scheme: str, preset: str, options: list[str]) -> dict:
+    """One Lighthouse run's report."""
     flags = f"{CHROME_FLAGS} --blink-settings=preferredColorScheme={SCHEMES[scheme]}"
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as scratch:
         report = Path(scratch) / "report.json"
         command = [
             str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
-            f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}",
+            f"--chrome-flags={flags}", *options,
         ]  # fmt: skip
         if preset == "desktop":
             command.append("--preset=desktop")
         env = {**os.environ, "CHROME_PATH": CHROMIUM}
         subprocess.run(command, check=True, env=env, cwd=scratch)
-        data = json.loads(report.read_text(encoding="utf-8"))
-        if keep:
-            keep.mkdir(parents=True, exist_ok=True)
-            stem = f"{name.strip('/').replace('/', '-')}-{preset}-{scheme}-{run + 1}"
-            shutil.copy(report, keep / f"{stem}.json")
-    _print_failed_audits(url, data)
-    return {category: data["categories"][category]["score"] for category in CATEGORIES}
+        return json.loads(report.read_text(encoding="utf-8"))
 
 
 def _print_failed_audits(url: str, data: dict) -> None:
@@ -206,8 +253,8 @@ def _axe(pages: dict[str, str]) -> list[str]:
     return found
 
 
-def _report(scores: dict[str, dict[str, float]], violations: list[str], preset: str) -> int:
-    print(f"\nLighthouse 12.2.3, {preset}, medians: " + " | ".join(CATEGORIES))
+def _report(scores: dict[str, dict[str, float]], violations: list[str], setting: str) -> int:
+    print(f"\nLighthouse 12.2.3, {setting}, medians: " + " | ".join(CATEGORIES))
     failed = False
     for page, values in scores.items():
         cells = []
