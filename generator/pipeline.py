@@ -35,7 +35,7 @@ from generator.problems import Problem, has_errors
 from generator.project import Project
 from generator.publish import publish
 from generator.render import SiteRenderer, SiteWidePage
-from generator.writer import WriteReport, write_site
+from generator.writer import Batch, OutputFolder, WriteReport
 
 PER_PROCESS = 100
 """Playbooks each worker process must have to pay for itself: on two cores, a corpus under
@@ -89,36 +89,38 @@ def site_history(project: Project) -> tuple[History | None, str]:
     return read_history(project.playbooks_dir, repository), site_url
 
 
-def render(
+def remembered_pages(renderer: SiteRenderer, cache: GenerateCache) -> dict[str, str]:
+    """Every generated file's text by its path, in this process; a playbook whose files
+    would be made from the same as last time keeps them."""
+    corpus = renderer.corpus
+    pages = {page.path: renderer.render_page(page) for page in renderer.site_wide_pages()}
+    for playbook in corpus.playbooks:
+        made_from = renderer.made_from(playbook)
+        make = partial(renderer.playbook_pages, playbook)
+        pages.update(cache.pages.get(playbook.id, made_from, corpus.catalog, make))
+    cache.pages.keep_only(playbook.id for playbook in corpus.playbooks)
+    return pages
+
+
+def render_and_write(
+    out_dir: Path,
     corpus: Corpus,
     cache: GenerateCache | None = None,
     history: History | None = None,
     site_url: str = "",
-) -> dict[str, str]:
-    """Every generated file's text by its path; with a ``cache``, a playbook whose files
-    would be made from the same as last time keeps them."""
+) -> WriteReport:
+    """Make ``out_dir`` hold exactly the generated files. A large corpus is rendered and
+    written by worker processes, each writing the pages it rendered: no page travels back."""
+    folder = OutputFolder(out_dir)
     renderer = SiteRenderer(corpus, history=history, site_url=site_url)
-    site_wide = renderer.site_wide_pages()
-    if cache is None:
-        jobs = len(site_wide) + len(corpus.playbooks)
-        with _shared_map(len(corpus.playbooks), _adopt, (renderer, site_wide)) as shared:
-            if shared:
-                return {
-                    path: text
-                    for made in shared(_render_job, range(jobs))
-                    for path, text in made.items()
-                }
-    pages = {page.path: renderer.render_page(page) for page in site_wide}
-    for playbook in corpus.playbooks:
-        make = partial(renderer.playbook_pages, playbook)
-        if cache is None:
-            pages.update(make())
-        else:
-            made_from = renderer.made_from(playbook)
-            pages.update(cache.pages.get(playbook.id, made_from, corpus.catalog, make))
     if cache is not None:
-        cache.pages.keep_only(playbook.id for playbook in corpus.playbooks)
-    return pages
+        return folder.finish([folder.write(remembered_pages(renderer, cache))])
+    site_wide = renderer.site_wide_pages()
+    with _shared_map(len(corpus.playbooks), _adopt, (renderer, site_wide, folder)) as shared:
+        if shared:
+            jobs = range(len(site_wide) + len(corpus.playbooks))
+            return folder.finish(shared(_render_and_write_job, jobs))
+    return folder.finish([folder.write(renderer.all_pages())])
 
 
 def generate(project: Project, cache: GenerateCache | None = None) -> Generated:
@@ -129,7 +131,7 @@ def generate(project: Project, cache: GenerateCache | None = None) -> Generated:
     with project_lock(project):
         corpus, warnings = load(project, cache=cache)
         history, site_url = site_history(project)
-        written = write_site(project.output_dir, render(corpus, cache, history, site_url))
+        written = render_and_write(project.output_dir, corpus, cache, history, site_url)
     return Generated(corpus, warnings, written)
 
 
@@ -154,7 +156,7 @@ def build(
     with project_lock(project):
         corpus, warnings = load(project)
         history, site_url = site_history(project)
-        written = write_site(project.output_dir, render(corpus, None, history, site_url))
+        written = render_and_write(project.output_dir, corpus, None, history, site_url)
         report(Generated(corpus, warnings, written))
         feed = site_feed(corpus, history, site_url)
         publish(project, corpus, site_dir, engine, offline=offline, feed=feed)
@@ -165,9 +167,9 @@ def remembering(memo: FileMemo[Parsed]) -> Parse:
     return lambda path, display: memo.get(path, partial(parse_playbook, path, display))
 
 
-_work: tuple[SiteRenderer, list[SiteWidePage]] | None = None
-"""In a worker process: the renderer and the site-wide pages it inherited when it was forked
-(see :func:`_adopt`)."""
+_work: tuple[SiteRenderer, list[SiteWidePage], OutputFolder] | None = None
+"""In a worker process: the renderer, the site-wide pages and the output folder it inherited
+when it was forked (see :func:`_adopt`)."""
 
 
 @contextmanager
@@ -204,17 +206,17 @@ def _start_worker(initializer: Callable[..., None] | None, *args: Any) -> None:
         initializer(*args)
 
 
-def _adopt(renderer: SiteRenderer, site_wide: list[SiteWidePage]) -> None:
+def _adopt(renderer: SiteRenderer, site_wide: list[SiteWidePage], folder: OutputFolder) -> None:
     global _work
-    _work = renderer, site_wide
+    _work = renderer, site_wide, folder
 
 
-def _render_job(index: int) -> dict[str, str]:
+def _render_and_write_job(index: int) -> Batch:
     """In a worker: job number ``index``, counting the site-wide pages first (the largest
     jobs, best started early), then each playbook's files."""
     assert _work is not None, "a worker renders only after _adopt"
-    renderer, site_wide = _work
+    renderer, site_wide, folder = _work
     if index < len(site_wide):
         page = site_wide[index]
-        return {page.path: renderer.render_page(page)}
-    return renderer.playbook_pages(renderer.corpus.playbooks[index - len(site_wide)])
+        return folder.write({page.path: renderer.render_page(page)})
+    return folder.write(renderer.playbook_pages(renderer.corpus.playbooks[index - len(site_wide)]))

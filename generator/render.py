@@ -311,6 +311,13 @@ class SiteRenderer:
     def render_page(self, page: SiteWidePage) -> str:
         return self._render(page.path, page.template, **page.context)
 
+    def all_pages(self) -> dict[str, str]:
+        """Every file ``playbooks generate`` writes, in memory: ``{relative path: text}``."""
+        pages = {page.path: self.render_page(page) for page in self.site_wide_pages()}
+        for playbook in self.corpus.playbooks:
+            pages.update(self.playbook_pages(playbook))
+        return pages
+
     def _feed_url(self) -> str | None:
         """Where readers subscribe: the published feed, even from the offline copy (a feed
         reader needs the online one); ``None`` without a ``site_url``."""
@@ -360,8 +367,4 @@ def render_site(
     site_url: str = "",
 ) -> dict[str, str]:
     """Every file ``playbooks generate`` writes, in memory: ``{relative path: text}``."""
-    renderer = SiteRenderer(corpus, env, history=history, site_url=site_url)
-    pages = {page.path: renderer.render_page(page) for page in renderer.site_wide_pages()}
-    for playbook in corpus.playbooks:
-        pages.update(renderer.playbook_pages(playbook))
-    return pages
+    return SiteRenderer(corpus, env, history=history, site_url=site_url).all_pages()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -34,25 +34,52 @@ class WriteReport:
     unchanged: int = 0
 
 
+Batch = tuple[list[str], list[str]]
+"""What one :meth:`OutputFolder.write` did: every path it was given, and those it wrote."""
+
+
+class OutputFolder:
+    """The generator's output folder, claimed: pages are written into it in batches, by this
+    process or by worker processes that inherit it, then :meth:`finish` removes what no batch
+    wanted. Writing where pages are rendered spares sending them to one process to write."""
+
+    def __init__(self, out_dir: Path) -> None:
+        _claim(out_dir)
+        self.out_dir = out_dir
+        self.tracked = _tracked_files(out_dir)
+
+    def write(self, pages: Mapping[str, str]) -> Batch:
+        """Write ``pages`` (``{relative path: text}``), rewriting only what differs."""
+        ordered = sorted((_safe_relative(path), text) for path, text in pages.items())
+        for folder in sorted({(self.out_dir / relative).parent for relative, _ in ordered}):
+            _refuse_links_out(self.out_dir, folder)
+            folder.mkdir(parents=True, exist_ok=True)
+        written = [
+            relative
+            for relative, text in ordered
+            if _write_if_changed(self.out_dir / relative, text.encode("utf-8"), self.tracked)
+        ]
+        return [relative for relative, _ in ordered], written
+
+    def finish(self, batches: Iterable[Batch]) -> WriteReport:
+        """Remove every file no batch wanted, and say what changed."""
+        wanted: set[str] = set()
+        written: list[str] = []
+        for paths, batch_written in batches:
+            wanted.update(paths)
+            written += batch_written
+        return WriteReport(
+            written=sorted(written),
+            removed=_remove_stale(self.out_dir, wanted, self.tracked),
+            unchanged=len(wanted) - len(written),
+        )
+
+
 def write_site(out_dir: Path, pages: Mapping[str, str]) -> WriteReport:
     """Make ``out_dir`` hold exactly ``pages`` (``{relative path: text}``); rewrite only what
     differs."""
-    _claim(out_dir)
-    tracked = _tracked_files(out_dir)
-    ordered = sorted((_safe_relative(path), text) for path, text in pages.items())
-    for folder in sorted({(out_dir / relative).parent for relative, _ in ordered}):
-        _refuse_links_out(out_dir, folder)
-        folder.mkdir(parents=True, exist_ok=True)
-    written = [
-        relative
-        for relative, text in ordered
-        if _write_if_changed(out_dir / relative, text.encode("utf-8"), tracked)
-    ]
-    return WriteReport(
-        written=written,
-        removed=_remove_stale(out_dir, {relative for relative, _ in ordered}, tracked),
-        unchanged=len(ordered) - len(written),
-    )
+    folder = OutputFolder(out_dir)
+    return folder.finish([folder.write(pages)])
 
 
 def _write_if_changed(target: Path, data: bytes, tracked: set[Path]) -> bool:

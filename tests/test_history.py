@@ -18,7 +18,7 @@ from generator.cli import main
 from generator.feed import site_feed
 from generator.history import SHOWN_PER_PLAYBOOK, Change, History, read_history
 from generator.project import Project
-from generator.render import render_site
+from generator.render import SiteRenderer, render_site
 from tests.support import (
     FIXTURES,
     build_served,
@@ -193,9 +193,9 @@ def test_the_live_previews_memo_renders_a_playbook_again_when_its_history_change
 ):
     corpus = corpus_with(tmp_path)
     cache = GenerateCache()
-    before = pipeline.render(corpus, cache, History(()))
+    before = pipeline.remembered_pages(SiteRenderer(corpus, history=History(())), cache)
     assert "{#changes}" not in before[PAGE]
-    after = pipeline.render(corpus, cache, history_of(tmp_path))
+    after = pipeline.remembered_pages(SiteRenderer(corpus, history=history_of(tmp_path)), cache)
     assert "Reword &#60;b&#62;" in after[PAGE]
 
 

@@ -19,9 +19,10 @@ from generator.cli import main
 from generator.corpus import load_corpus, playbook_files
 from generator.errors import ProblemsFound
 from generator.model import Playbook
-from generator.pipeline import generate, remembering, render
+from generator.pipeline import generate, remembered_pages, remembering
 from generator.project import Project
 from generator.render import SiteRenderer, render_site
+from generator.writer import MARKER
 from tests.support import FIXTURES, copy_project, real_corpus
 
 ORIGINAL = "cloud-region-outage"
@@ -164,19 +165,19 @@ def test_unchanged_playbooks_keep_their_pages_and_edited_ones_are_rendered(
 
     monkeypatch.setattr(SiteRenderer, "playbook_pages", spying)
     cache = GenerateCache()
-    first = render(load_corpus(playbooks, project)[0], cache)
+    first = remembered_pages(SiteRenderer(load_corpus(playbooks, project)[0]), cache)
     assert len(rendered) == len(stems(project))
     rendered.clear()
-    assert render(load_corpus(playbooks, project)[0], cache) == first
+    assert remembered_pages(SiteRenderer(load_corpus(playbooks, project)[0]), cache) == first
     assert rendered == []
     set_title(other, "Edited title")
-    again = render(load_corpus(playbooks, project)[0], cache)
+    again = remembered_pages(SiteRenderer(load_corpus(playbooks, project)[0]), cache)
     assert len(rendered) == 1
     assert "Edited title" in again["infrastructure/second-playbook/index.md"]
     catalog = playbooks / "_catalog.yml"
     catalog.write_text(catalog.read_text().replace("Infrastructure and dependencies", "Infra"))
     rendered.clear()
-    pages = render(load_corpus(playbooks, project)[0], cache)
+    pages = remembered_pages(SiteRenderer(load_corpus(playbooks, project)[0]), cache)
     assert len(rendered) == len(stems(project))
     assert "Infra]" in pages[f"infrastructure/{ORIGINAL}/index.md"]
 
@@ -219,10 +220,19 @@ def shared_from_two(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return pools
 
 
-def test_pages_made_by_worker_processes_are_the_pages_made_in_one(shared_from_two: list[int]):
+def test_pages_written_by_worker_processes_are_the_pages_made_in_one(
+    shared_from_two: list[int], tmp_path: Path
+):
     corpus = real_corpus()
     children_before = set(multiprocessing.active_children())
-    assert pipeline.render(corpus) == render_site(corpus)
+    report = pipeline.render_and_write(tmp_path, corpus)
+    written = {
+        path.relative_to(tmp_path).as_posix(): path.read_text(encoding="utf-8")
+        for path in tmp_path.rglob("*")
+        if path.is_file() and path.name != MARKER
+    }
+    assert written == render_site(corpus)
+    assert sorted(report.written) == sorted(written)
     assert shared_from_two == [2]
     assert set(multiprocessing.active_children()) <= children_before, "workers left running"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from generator.cli import main
-from generator.writer import MARKER, WriterError, write_site
+from generator.writer import MARKER, OutputFolder, WriterError, write_site
 
 OUTPUT = Path("docs") / "playbooks"
 
@@ -31,6 +31,17 @@ def test_stale_pages_and_empty_folders_are_removed(tmp_path):
     assert report.removed == ["old/b.md"]
     assert not (out / "old").exists()
     assert (out / MARKER).is_file()
+
+
+def test_pages_written_in_batches_are_kept_and_the_rest_removed(tmp_path):
+    out = tmp_path / "out"
+    write_site(out, {"a.md": "A", "b/c.md": "C", "old.md": "O"})
+    folder = OutputFolder(out)
+    batches = [folder.write({"a.md": "A"}), folder.write({"b/c.md": "C2", "d.md": "D"})]
+    report = folder.finish(batches)
+    assert report.written == ["b/c.md", "d.md"] and report.unchanged == 1
+    assert report.removed == ["old.md"]
+    assert sorted(p.name for p in out.rglob("*.md")) == ["a.md", "c.md", "d.md"]
 
 
 def test_refuses_a_folder_it_did_not_make(tmp_path):
