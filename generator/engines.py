@@ -157,7 +157,7 @@ def _run_mkdocs(project: Project, engine: str, builds: list[tuple[Path, bool]], 
     with ExitStack() as stack:
         commands = []
         for site_dir, offline in builds:
-            settings = _nav_settings(nav) | (_offline_settings(project) if offline else {})
+            settings = _nav_settings(nav)
             role = f"{engine}-offline" if offline else engine
             config = stack.enter_context(_derived_config(project, role, settings))
             # Never pass --quiet: it hides warnings from MkDocs' strict-mode counter, and the
@@ -181,13 +181,6 @@ def _environment(offline: bool) -> dict[str, str]:
 
 def _nav_settings(nav: Nav) -> dict[str, Any]:
     return {"nav": nav, "not_in_nav": LEFT_OUT}
-
-
-def _offline_settings(project: Project) -> dict[str, Any]:
-    """Instant navigation fetches pages, which cannot work from file://; worse, Material then
-    completes ``document$`` without ever emitting it, so no page script would start."""
-    features = _theme_features(project.mkdocs_config)
-    return {"theme": {"features": [f for f in features if not f.startswith("navigation.instant")]}}
 
 
 def _run_zensical(project: Project, site_dir: Path, nav: Nav) -> None:
@@ -271,11 +264,6 @@ def site_addresses(mkdocs_config: Path) -> tuple[str, str | None]:
     config = read_config(mkdocs_config)
     repository = (config.get("extra") or {}).get("repository")
     return str(config.get("site_url") or ""), str(repository) if repository else None
-
-
-def _theme_features(mkdocs_config: Path) -> list[str]:
-    """``theme.features`` of mkdocs.yml."""
-    return list((read_config(mkdocs_config).get("theme") or {}).get("features") or [])
 
 
 def _run(command: list[str], cwd: Path, env: dict[str, str]) -> list[str] | None:

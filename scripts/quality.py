@@ -3,8 +3,8 @@
 
     .venv/bin/python scripts/quality.py [--preset mobile|desktop] [--runs 3] [--keep DIR]
 
-Builds the site into a temporary folder, serves it on 127.0.0.1 (instant navigation needs
-site_url to match) and audits the home, FAQ and a filterable checklist page, each in the
+Builds the site into a temporary folder, serves it on 127.0.0.1 (at its site_url, as
+published) and audits the home, FAQ and a filterable checklist page, each in the
 light and in the dark colour scheme (the site follows the reader's system setting). Lighthouse
 12.2.3 (the last release that runs on Node 20) is installed into
 scripts/lighthouse/node_modules from its lock file on first use; it drives Debian's Chromium

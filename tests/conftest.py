@@ -48,8 +48,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def _built_and_served(root: Path) -> Iterator[Served]:
     """Build ``root`` and serve its site.
 
-    The server starts first so the build can use its address as ``site_url``, which
-    Material's instant navigation needs.
+    The server starts first so the build can use its address as ``site_url``, as a
+    published site's pages use theirs.
     """
     served = serve_folder(root / "site")
     assert build_served(root, served) == 0

@@ -150,8 +150,8 @@ def serve_folder(folder: Path) -> Served:
 def build_served(root: Path, served: Served, *extra: str) -> int:
     """Build into a served folder with ``site_url`` set to the server's address.
 
-    Material's instant navigation only works for URLs under ``site_url``. Building again
-    into the same folder keeps the origin, and so the browser's localStorage.
+    The pages then name their real address (sitemap, canonical links). Building again into
+    the same folder keeps the origin, and so the browser's localStorage.
     """
     previous = os.environ.get("SITE_URL")
     os.environ["SITE_URL"] = served.url

@@ -34,3 +34,26 @@ def test_the_colour_scheme_follows_the_system_from_the_first_paint(site, browser
     page.wait_for_function("document.body.dataset.mdColorScheme === 'default'", timeout=5000)
     assert page.locator('[data-md-component="palette"]').count() == 0  # no toggle to restyle
     context.close()
+
+
+def test_page_scripts_run_once_the_page_is_parsed_and_in_order(site, browser):
+    """The theme's bundle and checklist.js are deferred: run at the end of the page as the
+    theme writes them, they could run before the first paint, and the search index was then
+    fetched before the page's text was drawn (docs/project/performance.md)."""
+    context = browser.new_context()
+    page = context.new_page()
+
+    def note_when_run(route):
+        name = urlsplit(route.request.url).path.rsplit("/", 1)[-1]
+        body = route.fetch().text()
+        note = f"(window.__ran = window.__ran || []).push([{name!r}, document.readyState]);\n"
+        route.fulfill(body=note + body, content_type="text/javascript")
+
+    page.route("**/bundle.*.js", note_when_run)
+    page.route("**/checklist.js", note_when_run)
+    page.goto(site.url)
+    page.wait_for_load_state("load")
+    ran = page.evaluate("window.__ran")
+    assert [state for _, state in ran] == ["interactive", "interactive"]  # parsed, not loading
+    assert ran[0][0].startswith("bundle.") and ran[1][0] == "checklist.js"
+    context.close()

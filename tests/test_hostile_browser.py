@@ -115,7 +115,7 @@ def test_ticking_hostile_items_runs_nothing(hostile_site, watched):
     watched.assert_nothing_ran()
 
 
-def test_search_and_instant_navigation_run_nothing(hostile_site, watched):
+def test_search_and_following_a_result_run_nothing(hostile_site, watched):
     page = watched.page
     page.goto(hostile_site.url)
     page.wait_for_load_state("networkidle")

@@ -11,10 +11,10 @@
   ];
   const FORMAT = "outage-playbooks-checklist";
   const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
-  const UNSAVED = "Ticks will not be saved: this browser's storage is off, full or unreadable. Reset to retry.";
+  const UNSAVED = "Ticks will not be saved: this browser's storage is off, full or unreadable. " +
+    "They last while this page stays open: export or print them to keep them. Reset to retry.";
   const FLAGS = { changed: "Changed since you ticked it", new: "New since your last visit" };
-  const memory = {}; // key -> stored state after storage failed; outlives instant navigation
-  const attached = new WeakSet();
+  const memory = {}; // key -> stored state after storage failed, for as long as the page is open
   const all = (root, selector) => [...root.querySelectorAll(selector)];
   const words = (text) => text?.match(/\S+/g) ?? [];
   const isIds = (list) => Array.isArray(list) && list.every((id) => typeof id === "string" && SLUG.test(id));
@@ -127,8 +127,6 @@
   }
 
   function attach(box) {
-    if (attached.has(box)) return;
-    attached.add(box);
     const key = box.dataset.checklist;
     const find = (selector) => box.querySelector(selector);
     const inputs = all(box, "input[data-item]");
@@ -262,7 +260,7 @@
     });
 
     update(() => {}); // first draw; renamed items' ticks move to their new ids
-    addEventListener("storage", () => box.isConnected && update(() => {}));
+    addEventListener("storage", () => update(() => {}));
   }
 
   /* At print time only: the first toLocaleString() loads the locale's data, which took
@@ -284,8 +282,6 @@
   });
 
   function filter(fieldset, tag, key) {
-    if (attached.has(fieldset)) return;
-    attached.add(fieldset);
     const inputs = all(fieldset, "input");
     const choose = (values) => {
       values = values.filter((value) => inputs.some((input) => input.value === value));
@@ -302,15 +298,10 @@
     });
   }
 
-  function attachAll() {
-    all(document, "[data-checklist]").forEach(attach);
-    for (const [selector, tag, key] of FILTERS) all(document, selector).forEach((f) => filter(f, tag, key));
-    all(document, "noscript").forEach((n) => n.remove()); // instant navigation parses it as markup
-  }
-
   addEventListener("beforeprint", stampPrint);
-  attachAll(); // loaded after the content
-  window.document$?.subscribe(attachAll); // and on each instant navigation
+  // Loaded with `defer`: the whole page is parsed when this runs.
+  all(document, "[data-checklist]").forEach(attach);
+  for (const [selector, tag, key] of FILTERS) all(document, selector).forEach((f) => filter(f, tag, key));
 
   /* For tests and readers' scripts. */
   window.outageChecklist = { PREFIX, parseStored, resolve, settle, summary, parseImport, toMarkdown };
