@@ -67,6 +67,7 @@ def publish(
     site_dir = site_dir.resolve()
     _recover_leftovers(site_dir)
     _check_replaceable(site_dir)
+    site_dir.parent.mkdir(parents=True, exist_ok=True)  # as `mkdocs build --site-dir` does
     staging = _sibling(site_dir, "building", os.getpid())
     with _terminate_as_interrupt():
         try:

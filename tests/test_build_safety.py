@@ -420,6 +420,14 @@ def test_a_marked_leftover_is_cleared_and_no_marker_reaches_the_site(tmp_path):
     assert not (root / "site" / LEFTOVER_MARKER).exists()
 
 
+def test_a_site_folder_whose_parents_do_not_exist_yet_is_made(tmp_path):
+    root = copy_project(tmp_path / "project", FIXTURES / "minimal")
+    site = tmp_path / "new" / "deeper" / "site"
+    assert build(root, site) == 0
+    assert (site / PLAYBOOK_PAGE).is_file() and leftovers(root) == []
+    assert sorted(path.name for path in site.parent.iterdir()) == ["site"]
+
+
 def test_a_mount_point_is_refused_as_the_site_folder(tmp_path, capsys, monkeypatch):
     root = copy_project(tmp_path / "project", FIXTURES / "minimal")
     volume = root / "volume"
