@@ -105,7 +105,7 @@ def test_a_bug_shows_a_traceback_and_asks_for_a_report(
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("a key the code forgot")
 
-    monkeypatch.setattr(pipeline, "render", broken)
+    monkeypatch.setattr(pipeline, "render_and_write", broken)
     assert main(["--project", str(root), "build", "--site-dir", str(tmp_path / "site")]) == BUG
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err
