@@ -35,7 +35,7 @@ from generator.problems import Problem, has_errors
 from generator.project import Project
 from generator.publish import publish
 from generator.render import SiteRenderer, SiteWidePage
-from generator.writer import Batch, OutputFolder, WriteReport
+from generator.writer import Batch, OutputFolder, WriteReport, write_site
 
 PER_PROCESS = 100
 """Playbooks each worker process must have to pay for itself: on two cores, a corpus under
@@ -111,10 +111,10 @@ def render_and_write(
 ) -> WriteReport:
     """Make ``out_dir`` hold exactly the generated files. A large corpus is rendered and
     written by worker processes, each writing the pages it rendered: no page travels back."""
-    folder = OutputFolder(out_dir)
     renderer = SiteRenderer(corpus, history=history, site_url=site_url)
     if cache is not None:
-        return folder.finish([folder.write(remembered_pages(renderer, cache))])
+        return write_site(out_dir, remembered_pages(renderer, cache))
+    folder = OutputFolder(out_dir)
     site_wide = renderer.site_wide_pages()
     with _shared_map(len(corpus.playbooks), _adopt, (renderer, site_wide, folder)) as shared:
         if shared:
