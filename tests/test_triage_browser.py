@@ -122,6 +122,9 @@ def test_a_step_shows_the_message_it_needs_ready_to_copy(site, browser):
         page.goto(page_url)
         step = page.locator('li.checklist-item:has(input[data-item$="/message-buyers"])')
         message = step.locator("details.checklist-template")
+        text, box = step.locator("label").bounding_box(), message.bounding_box()
+        assert text and box and text["width"] > PHONE["width"] / 2  # not squeezed aside
+        assert abs(box["x"] - text["x"]) < 1  # the message sits under the step's text
         message.locator("summary").click()
         assert message.locator("mark", has_text="ORDER-NUMBER").count() == 1
         message.locator('button[data-md-type="copy"]').click()
