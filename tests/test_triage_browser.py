@@ -134,6 +134,16 @@ def test_a_step_shows_the_message_it_needs_ready_to_copy(site, browser):
         context.close()
 
 
+def test_a_printed_checklist_carries_the_messages_its_steps_need(site, phone):
+    """Paper cannot open a closed "Message to copy": in print, its text is shown."""
+    phone.goto(contingency_url(site))
+    message = phone.locator("details.checklist-template:not([open])").first
+    assert not message.locator("pre").is_visible()
+    phone.emulate_media(media="print")
+    assert message.locator("pre").is_visible()
+    assert "ORDER-NUMBER" in message.locator("pre").inner_text()
+
+
 def checklist_url(site: Any, playbook_id: str, checklist_id: str) -> str:
     playbook = next(p for p in real_corpus().playbooks if p.id == playbook_id)
     checklist = next(c for c in playbook.checklists if c.id == checklist_id)
