@@ -175,6 +175,19 @@ def test_the_fba_filter_hides_the_other_kind_of_step_and_is_remembered(site, pho
     assert shown(phone, "fba") == fba and shown(phone, "self") == own
 
 
+def test_a_part_whose_steps_the_filter_all_hides_says_so(site, phone):
+    phone.goto(checklist_url(site, "fulfilment-network-disruption", "seller"))
+    note = "Your choice above hides every step here."
+    notes = """() => [...document.querySelectorAll('.checklist-items')].map(list => [
+        list.querySelectorAll(':scope > li:not([hidden])').length,
+        getComputedStyle(list, '::before').content])"""
+    assert all(shown > 0 and content == "none" for shown, content in phone.evaluate(notes))
+    phone.get_by_label("I ship myself").check()
+    parts = phone.evaluate(notes)
+    assert any(shown == 0 for shown, _ in parts)
+    assert all((content == f'"{note}"') == (shown == 0) for shown, content in parts)
+
+
 def test_without_javascript_every_step_shows_and_the_filter_does_not(site, browser):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
