@@ -9,7 +9,7 @@ it lands, of a helper here, or of one of the templates' own macros, marked ``|sa
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
@@ -86,6 +86,7 @@ def make_environment() -> Environment:
         long_date=long_date,
         id=escaping.identifier,
         fingerprint=fingerprint,
+        any_has=any_has,
     )
     env.globals.update(
         labels=LABELS,
@@ -160,6 +161,12 @@ def _bytecode_cache() -> BytecodeCache | None:
 def long_date(day: date) -> str:
     """A date as readers write it, "7 March 2026": unambiguous in every English locale."""
     return f"{day.day} {day:%B %Y}"
+
+
+def any_has(items: Iterable[object], attribute: str) -> bool:
+    """Whether any of ``items`` has ``attribute`` set: what ``selectattr(...)|list`` tells,
+    which cost 60 µs per checklist page through Jinja's generic attribute lookup."""
+    return any(getattr(item, attribute) for item in items)
 
 
 def fingerprint(text: str) -> str:

@@ -39,8 +39,9 @@ gigabytes."""
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR_TAG = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
-    "tag:yaml.org,2002:str",
+    _STR_TAG,
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
@@ -325,6 +326,8 @@ class _Builder:
             tag = event.tag
         if tag not in _SCALAR_TAGS:
             self._abort(event, f"the YAML tag {_short(tag)} is not allowed; write plain text")
+        if tag == _STR_TAG:  # plain words like "today" or "no more": their text is the value
+            return event.value
         marks = (event.start_mark, event.end_mark)
         node = ScalarNode(tag, event.value, *marks, event.style)  # type: ignore[arg-type]  # libyaml's Mark class has PyYAML's fields
         try:
