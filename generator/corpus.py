@@ -70,8 +70,9 @@ def load_corpus(
     paths = playbook_files(playbooks_dir)
     displays = [display_path(path, root) for path in paths]
     playbooks: list[Playbook] = []
+    catalog_ids = CatalogIds.of(catalog) if catalog is not None else None
     for playbook, file_problems in map_each(
-        partial(checked_playbook, catalog, parse), paths, displays
+        partial(checked_playbook, catalog_ids, parse), paths, displays
     ):
         problems += file_problems
         if playbook is not None:
@@ -83,11 +84,11 @@ def load_corpus(
 
 
 def checked_playbook(
-    catalog: Catalog | None, parse: Parse, path: Path, display: str
+    catalog_ids: CatalogIds | None, parse: Parse, path: Path, display: str
 ) -> tuple[Playbook | None, list[Problem]]:
     """:func:`load_playbook` without the parsed document, which is large and only needed
     to place problems: what a worker process sends back."""
-    loaded, problems = load_playbook(path, display, catalog, parse)
+    loaded, problems = load_playbook(path, display, catalog_ids, parse)
     return (loaded.playbook if loaded else None), problems
 
 
@@ -116,15 +117,15 @@ def playbook_files(playbooks_dir: Path) -> list[Path]:
 
 
 def load_playbook(
-    path: Path, display: str, catalog: Catalog | None, parse: Parse = parse_playbook
+    path: Path, display: str, catalog_ids: CatalogIds | None, parse: Parse = parse_playbook
 ) -> tuple[LoadedPlaybook | None, list[Problem]]:
-    """One playbook file: parsed, validated, and checked against the catalog when there is one."""
+    """One playbook file: parsed, validated, and checked against the catalog's ids when
+    there is a catalog."""
     loaded, parse_problems = parse(path, display)
     problems = list(parse_problems)
     if loaded is None:
         return None, problems
     playbook, document = loaded.playbook, loaded.document
-    catalog_ids = CatalogIds.of(catalog) if catalog is not None else None
     problems += check_playbook(document.data, catalog_ids, document.source, path.stem)
     if playbook is None:
         return None, problems

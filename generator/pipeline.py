@@ -179,7 +179,9 @@ def _shared_map(
 ) -> Iterator[Callable[..., Iterator[Any]] | None]:
     """A ``map`` over worker processes for work on ``count`` playbooks (reading them, or
     rendering them and the site-wide pages), in batches so that each process takes the next
-    when it is free; ``None`` when one process is best.
+    when it is free; ``None`` when one process is best. A batch is a sixteenth of each
+    process's share: with a quarter, one process still had a whole batch to go when the
+    other ran dry (0.4 to 0.5 s, twice per generate at 1,000 playbooks).
 
     Workers are forked, so they inherit the imports, the compiled templates and whatever
     ``initializer`` receives instead of having them sent. They ignore Ctrl-C: it stops this
@@ -196,7 +198,7 @@ def _shared_map(
         initargs=initargs,
     )
     try:
-        yield partial(pool.map, chunksize=max(1, count // (processes * 4)))
+        yield partial(pool.map, chunksize=max(1, count // (processes * 16)))
     finally:
         pool.shutdown(cancel_futures=True)
 

@@ -24,6 +24,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from generator.corpus import Corpus, load_playbook
 from generator.escaping import front_matter, inline, prose
+from generator.id_checks import CatalogIds
 from generator.layout import relative_link
 from generator.model import ALLOWED_URL_SCHEMES, Catalog, Line, Playbook, Prose, Title
 from generator.problems import Problem
@@ -173,7 +174,7 @@ def test_any_edit_of_a_real_playbook_loads_or_explains_and_renders(data):
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "minimal.yml"
         path.write_bytes(dump(document))
-        loaded, problems = load_playbook(path, DISPLAY, catalog)
+        loaded, problems = load_playbook(path, DISPLAY, CatalogIds.of(catalog))
     assert_well_formed(problems)
     if loaded is not None and not any(p.severity == "error" for p in problems):
         pages = render_site(Corpus(catalog, (loaded.playbook,)), environment())
