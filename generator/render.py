@@ -165,7 +165,7 @@ def long_date(day: date) -> str:
 
 def any_has(items: Iterable[object], attribute: str) -> bool:
     """Whether any of ``items`` has ``attribute`` set: what ``selectattr(...)|list`` tells,
-    which cost 60 µs per checklist page through Jinja's generic attribute lookup."""
+    which took 75 µs against 31 through Jinja's generic attribute lookup, twice a page."""
     return any(getattr(item, attribute) for item in items)
 
 
