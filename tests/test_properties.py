@@ -22,6 +22,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
+from generator import yamlsource
 from generator.corpus import Corpus, load_playbook
 from generator.escaping import front_matter, inline, prose
 from generator.id_checks import CatalogIds
@@ -119,6 +120,22 @@ def test_any_text_parses_or_explains(text, changes):
 @given(trees, edits)
 def test_any_yaml_structure_validates_or_explains(data, changes):
     check_loads(mutate(dump(data), changes))
+
+
+@SOME
+@given(trees, edits)
+def test_the_quick_reading_agrees_with_the_careful_one(data, changes):
+    """yamlsource reads a file first without positions or messages, and leaves anything
+    unusual to the builder that words problems: the two must never disagree on a file."""
+    text = mutate(dump(data), changes).decode("utf-8", "replace")
+    builder = yamlsource._Builder(DISPLAY)
+    careful, _ = yamlsource._build(builder, text)
+    try:
+        quick = yamlsource._read_well_formed(text)
+    except (yamlsource._Unusual, yaml.YAMLError):
+        return
+    assert careful is not None and not builder.problems
+    assert quick == careful.data
 
 
 @cache
