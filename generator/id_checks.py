@@ -241,6 +241,8 @@ def _unique_ids(source: SourceMap, groups: Iterable[tuple[Loc, Any]]) -> list[Pr
 def _known(
     source: SourceMap, loc: Loc, refs: Any, valid: Collection[str | None], kind: str
 ) -> list[Problem]:
+    if not refs:  # most entries refer to nothing: spare building the list of their ids
+        return []
     return [
         source.problem((*loc, index), _unknown(kind, ref, [v for v in valid if v is not None]))
         for index, ref in _texts(refs)
