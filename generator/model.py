@@ -24,6 +24,7 @@ written, so a reviewer reading the YAML and a reader seeing the page could read 
 things ("Trojan Source"). Right-to-left scripts display correctly without them."""
 _LINE_BREAK = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 """Every character that Python, Markdown or a browser may take as the end of a line."""
+_WHITESPACE = re.compile(r"\s")
 _MARKDOWN_LINK_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)")
 ALLOWED_URL_SCHEMES = ("https://", "http://", "mailto:")
 
@@ -107,6 +108,8 @@ def _slug(value: str) -> str:
 
 
 def _line(value: str) -> str:
+    if value.isprintable():  # nearly every line, at once: see _no_control
+        return value
     if _LINE_BREAK.search(value):
         raise ValueError(
             "must fit on one line; shorten it or move detail to a summary or why field"
@@ -125,6 +128,13 @@ def _title(value: str) -> str:
 
 
 def _no_control(value: str) -> str:
+    # Text that str.isprintable accepts, line breaks aside, holds none of the characters the
+    # expressions below look for: it refuses every control, format (direction controls among
+    # them) and separator character but the space, and every non-character. One pass in C
+    # instead of two or three expressions; the validators were two thirds of the time
+    # pydantic took to validate a playbook (callgrind).
+    if value.replace("\n", "").isprintable():
+        return value
     if _CONTROL.search(value):
         raise ValueError("contains control characters or non-characters; remove them")
     if found := _DIRECTION_CONTROL.search(value):
@@ -137,7 +147,7 @@ def _no_control(value: str) -> str:
 
 
 def _url(value: str) -> str:
-    if not value.startswith(ALLOWED_URL_SCHEMES) or any(c.isspace() for c in value):
+    if not value.startswith(ALLOWED_URL_SCHEMES) or _WHITESPACE.search(value):
         raise ValueError(
             f"'{value}' is not an allowed link: use a full https://, http:// or mailto: address"
         )

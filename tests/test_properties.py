@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 from pydantic import TypeAdapter, ValidationError
 
-from generator import yamlsource
+from generator import model, yamlsource
 from generator.corpus import Corpus, load_playbook
 from generator.escaping import front_matter, inline, prose
 from generator.id_checks import CatalogIds
@@ -98,8 +98,8 @@ def check_loads(raw: bytes) -> None:
     if document is None:
         assert any(problem.severity == "error" for problem in problems)
         return
-    for model in (Playbook, Catalog):
-        result, model_problems = validate_model(model, document.data, document.source)
+    for kind in (Playbook, Catalog):
+        result, model_problems = validate_model(kind, document.data, document.source)
         assert (result is None) == bool(model_problems)
         assert_well_formed(model_problems)
 
@@ -238,6 +238,22 @@ def test_one_line_text_renders_as_exactly_itself(text):
     html = to_html(f"- {inline(text)}")
     assert [tag for tag, _ in html.tags] == ["ul", "li"]
     assert "".join(html.text).strip() == " ".join(text.split())
+
+
+@SOME
+@given(st.text(st.characters(codec="utf-8"), min_size=1, max_size=8))
+def test_text_is_refused_exactly_for_the_characters_the_rules_name(text):
+    """The validators pass most text after one quick look (``str.isprintable``); that look
+    must never let through a character the model's own expressions refuse."""
+    text = text.strip().replace("](", "") or "x"  # prose checks its links' targets too
+    forbidden = model._CONTROL.search(text) or model._DIRECTION_CONTROL.search(text)
+    for kind, refused in ((Prose, forbidden), (Line, forbidden or model._LINE_BREAK.search(text))):
+        try:
+            TypeAdapter(kind).validate_python(text)
+        except ValidationError:
+            assert refused, (kind, text)
+        else:
+            assert not refused, (kind, text)
 
 
 @SOME
