@@ -9,11 +9,12 @@ inside the folder is never followed to write or delete anything outside it.
 from __future__ import annotations
 
 import os
+import posixpath
 import subprocess
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from generator.errors import UsageError
 
@@ -49,15 +50,20 @@ class OutputFolder:
         self.tracked = _tracked_files(out_dir)
 
     def write(self, pages: Mapping[str, str]) -> Batch:
-        """Write ``pages`` (``{relative path: text}``), rewriting only what differs."""
+        """Write ``pages`` (``{relative path: text}``), rewriting only what differs.
+
+        Paths are strings here, not ``Path`` objects: pathlib parsed each one four times, a
+        third of the time to write 7,000 files.
+        """
         ordered = sorted((_safe_relative(path), text) for path, text in pages.items())
-        for folder in sorted({(self.out_dir / relative).parent for relative, _ in ordered}):
-            _refuse_links_out(self.out_dir, folder)
-            folder.mkdir(parents=True, exist_ok=True)
+        for folder in sorted({posixpath.dirname(relative) for relative, _ in ordered}):
+            _refuse_links_out(self.out_dir, self.out_dir / folder)
+            (self.out_dir / folder).mkdir(parents=True, exist_ok=True)
+        root = os.fspath(self.out_dir)
         written = [
             relative
             for relative, text in ordered
-            if _write_if_changed(self.out_dir / relative, text.encode("utf-8"), self.tracked)
+            if _write_if_changed(f"{root}/{relative}", text.encode("utf-8"), self.tracked)
         ]
         return [relative for relative, _ in ordered], written
 
@@ -82,12 +88,12 @@ def write_site(out_dir: Path, pages: Mapping[str, str]) -> WriteReport:
     return folder.finish([folder.write(pages)])
 
 
-def _write_if_changed(target: Path, data: bytes, tracked: set[Path]) -> bool:
+def _write_if_changed(target: str, data: bytes, tracked: set[Path]) -> bool:
     """Write ``data`` unless ``target`` holds it already: an untouched file is no change for
     MkDocs or the live preview to react to. A file git tracks is never overwritten."""
     if _holds(target, data):
         return False
-    if tracked and target.resolve() in tracked:
+    if tracked and Path(target).resolve() in tracked:
         raise WriterError(f"{target} is tracked by git; the generator will not overwrite it")
     _atomic_write(target, data)
     return True
@@ -132,10 +138,11 @@ def _claim(out_dir: Path) -> None:
 
 
 def _safe_relative(path: str) -> str:
-    pure = PurePosixPath(path)
-    if pure.is_absolute() or ".." in pure.parts or not pure.parts:
+    """``path`` made plain (no empty or ``.`` parts), if it stays inside the output folder."""
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if path.startswith("/") or ".." in parts or not parts:
         raise WriterError(f"refusing to write outside the output folder: {path!r}")
-    return pure.as_posix()
+    return "/".join(parts)
 
 
 def _refuse_links_out(out_dir: Path, folder: Path) -> None:
@@ -144,17 +151,18 @@ def _refuse_links_out(out_dir: Path, folder: Path) -> None:
         raise WriterError(f"{folder} leads outside {out_dir} through a symbolic link")
 
 
-def _holds(target: Path, data: bytes) -> bool:
+def _holds(target: str, data: bytes) -> bool:
     """Whether ``target`` is a file that already reads ``data`` (one read, no stat first)."""
     try:
-        return target.read_bytes() == data
+        with open(target, "rb") as stream:
+            return stream.read() == data
     except OSError:
         return False
 
 
-def _atomic_write(target: Path, data: bytes) -> None:
+def _atomic_write(target: str, data: bytes) -> None:
     """Readers (MkDocs' watcher included) see the old file or the new one, never half."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+    handle, temporary = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
