@@ -332,6 +332,11 @@ class Checklist(Strict):
     def items(self) -> list[ChecklistItem]:
         return [item for _, items in self.phases() for item in items]
 
+    @property
+    def step_count(self) -> int:
+        """How many steps: what lists of checklists show, without ordering the steps."""
+        return len(self.before) + len(self.during) + len(self.after)
+
 
 class FaqEntry(Strict):
     id: Slug
