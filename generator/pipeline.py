@@ -73,7 +73,7 @@ def load(
         corpus, problems = load_corpus(project.playbooks_dir, project.root, parse)
         cache.parsed.keep_only(files)
     else:
-        with _shared_map(len(files)) as shared:
+        with _shared_map(len(files)) as shared, _kept_out_of_collection(shared is not None):
             map_each = shared or map
             corpus, problems = load_corpus(project.playbooks_dir, project.root, map_each=map_each)
     problems += [*project.published_symlinks(), *extra]
@@ -201,6 +201,24 @@ def _shared_map(
         yield partial(pool.map, chunksize=max(1, count // (processes * 16)))
     finally:
         pool.shutdown(cancel_futures=True)
+
+
+@contextmanager
+def _kept_out_of_collection(workers: bool) -> Iterator[None]:
+    """While workers send their playbooks, no garbage collection in this process; what they
+    sent is then frozen (``gc.freeze``), out of every later collection: the corpus lives as
+    long as the run. The collector's passes over it as it arrived found nothing to collect,
+    and took 0.47 s of this process's CPU at 1,000 playbooks while the workers needed both
+    cores. (The live preview, the one long-lived caller, never uses workers.)"""
+    paused = workers and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
 
 
 def _start_worker(initializer: Callable[..., None] | None, *args: Any) -> None:
