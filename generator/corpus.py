@@ -12,7 +12,7 @@ from pathlib import Path
 from generator.freshness import stale_sources
 from generator.id_checks import CatalogIds, check_catalog, check_playbook, uncovered_causes
 from generator.model import Catalog, Playbook
-from generator.problems import Problem, display_path
+from generator.problems import Problem, display_path, display_paths
 from generator.validation import ModelT, validate_model
 from generator.yamlsource import YamlDocument, read_yaml
 
@@ -68,7 +68,7 @@ def load_corpus(
     catalog, catalog_problems = load_catalog(catalog_path, display_path(catalog_path, root))
     problems += catalog_problems
     paths = playbook_files(playbooks_dir)
-    displays = [display_path(path, root) for path in paths]
+    displays = display_paths(paths, root)
     playbooks: list[Playbook] = []
     catalog_ids = CatalogIds.of(catalog) if catalog is not None else None
     for playbook, file_problems in map_each(

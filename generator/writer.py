@@ -47,6 +47,7 @@ class OutputFolder:
     def __init__(self, out_dir: Path) -> None:
         _claim(out_dir)
         self.out_dir = out_dir
+        self._resolved = out_dir.resolve()
         self.tracked = _tracked_files(out_dir)
 
     def write(self, pages: Mapping[str, str]) -> Batch:
@@ -57,7 +58,7 @@ class OutputFolder:
         """
         ordered = sorted((_safe_relative(path), text) for path, text in pages.items())
         for folder in sorted({posixpath.dirname(relative) for relative, _ in ordered}):
-            _refuse_links_out(self.out_dir, self.out_dir / folder)
+            _refuse_links_out(self._resolved, self.out_dir / folder)
             (self.out_dir / folder).mkdir(parents=True, exist_ok=True)
         root = os.fspath(self.out_dir)
         written = [
@@ -145,10 +146,10 @@ def _safe_relative(path: str) -> str:
     return "/".join(parts)
 
 
-def _refuse_links_out(out_dir: Path, folder: Path) -> None:
+def _refuse_links_out(resolved_out_dir: Path, folder: Path) -> None:
     """A linked folder inside the output folder must not carry a write somewhere else."""
-    if not folder.resolve().is_relative_to(out_dir.resolve()):
-        raise WriterError(f"{folder} leads outside {out_dir} through a symbolic link")
+    if not folder.resolve().is_relative_to(resolved_out_dir):
+        raise WriterError(f"{folder} leads outside {resolved_out_dir} through a symbolic link")
 
 
 def _holds(target: str, data: bytes) -> bool:

@@ -264,7 +264,7 @@ def _read_well_formed(text: str) -> Any:
     values = documents = 0
     try:
         while not isinstance(event := parser.get_event(), events.StreamEndEvent):
-            if isinstance(event, events.ScalarEvent):
+            if scalar := isinstance(event, events.ScalarEvent):
                 value = event.value
                 if event.tag is not None or not _plainly_text(event):
                     try:
@@ -298,13 +298,13 @@ def _read_well_formed(text: str) -> Any:
                 elif key is not None:
                     container[key] = value
                     keys[-1] = None
-                elif isinstance(event, events.ScalarEvent) and event.value not in container:
+                elif scalar and event.value not in container:
                     keys[-1] = event.value
                 else:
                     raise _Unusual
             else:
                 root = value
-            if not isinstance(event, events.ScalarEvent):
+            if not scalar:
                 containers.append(value)
                 keys.append(None)
     finally:
