@@ -35,7 +35,7 @@ from synthetic import SHAPES, Shape, make_corpus
 import generator
 from generator.cache import GenerateCache
 from generator.corpus import playbook_files
-from generator.engines import PREVIEW_CONFIG
+from generator.engines import PREVIEW_NAV
 from generator.pipeline import generate, preview
 from generator.project import Project
 from tests.support import own_assets_gzipped
@@ -122,7 +122,8 @@ def run_round(root: Path, scratch: Path) -> Round:
 
 def _regenerate_after_an_edit(project: Project) -> Timing:
     """What the live preview does on a save: regenerate with the cache of earlier runs.
-    The first run also writes the config the preview serves: mkdocs.yml and the nav."""
+    The first run also writes the nav the preview serves, a whole config: mkdocs.yml and
+    the nav (``PREVIEW_NAV``)."""
     cache = GenerateCache()
     preview(project, cache)
     path = playbook_files(project.playbooks_dir)[0]
@@ -138,7 +139,7 @@ def _regenerate_after_an_edit(project: Project) -> Timing:
 def _mkdocs_build(root: Path, site: Path) -> list[str]:
     """The strict build that ``playbooks build`` runs (generator/engines.py), on its own:
     one build of the site, with the generated navigation, and no offline copy."""
-    config = str(root / PREVIEW_CONFIG)
+    config = str(root / PREVIEW_NAV)
     return [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", config, "-d", str(site)]
 
 
@@ -355,6 +356,12 @@ def report_site(serve: serve_latency.ServeFigures | None) -> bool:
         f" navigation {serve.added_seconds:.2f} s; removed one gone"
         f" {serve.removed_seconds:.2f} s"
     )
+    if serve.engine_seconds:
+        engine = statistics.median(serve.engine_seconds)
+        print(
+            f"Of each edit's wait, MkDocs rebuilding the whole site took a median {engine:.2f} s"
+            f" ({len(serve.engine_seconds)} rebuilds for {len(serve.edit_seconds)} edits)"
+        )
     return assets <= ASSETS_LIMIT and edit <= SERVE_LIMIT
 
 

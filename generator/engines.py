@@ -40,7 +40,18 @@ _SCRATCH_PREFIX = ".playbooks-build-"
 
 _DERIVED_HEADER = "# Written by `playbooks build` for one build; safe to delete.\n"
 PREVIEW_CONFIG = ".playbooks-preview.yml"
-"""What ``playbooks serve`` serves from, beside mkdocs.yml; removed when it stops."""
+"""What ``playbooks serve`` serves from, beside mkdocs.yml; removed when it stops. It stays
+the same while the preview runs, and inherits the navigation from ``PREVIEW_NAV``."""
+PREVIEW_NAV = ".playbooks-preview-nav.yml"
+"""mkdocs.yml with the preview's navigation, rewritten when the navigation changes.
+
+MkDocs polls each path it watches on its own half-second clock. When the nav sat in the
+config it serves, a save that changed the nav changed that file and docs/, and MkDocs often
+saw the second change while rebuilding for the first, then rebuilt the whole site again: 7
+rebuilds for 5 title edits, each edit's page showing after 7 s instead of 4. The engine
+reads this file on every rebuild without watching it, and the generator writes it before
+the pages: a change of nav always comes with changed pages (titles and order show on the
+section and list pages), and those start the one rebuild."""
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ZENSICAL_PROBLEM = re.compile(r"^(Warning|Error): (.+)$")
 _ZENSICAL_PLACE = re.compile(r"\[ (\S+):(\d+):(\d+) \]")
@@ -126,16 +137,29 @@ def run_engine_with_offline_copy(
         run_engine(project, "mkdocs", copy_dir, nav, offline=True)
 
 
-def write_preview_config(project: Project, nav: Nav | None) -> Path:
-    """The config the live preview serves from: mkdocs.yml with ``nav``. It is rewritten
-    only when the nav changed, since the engine rebuilds the whole site when it is."""
+def write_preview_config(project: Project) -> Path:
+    """The config the live preview serves: mkdocs.yml, through ``PREVIEW_NAV``, which starts
+    without a nav (the first regenerate writes it)."""
+    (project.root / PREVIEW_NAV).write_text(_derived_text(project, {}), encoding="utf-8")
     config = project.root / PREVIEW_CONFIG
-    # The engine watches the config it was given, not the one that config inherits.
-    settings: dict[str, Any] = {"watch": [project.mkdocs_config.name]}
-    text = _derived_text(project, settings | (_nav_settings(nav) if nav is not None else {}))
-    if not config.is_file() or config.read_text(encoding="utf-8") != text:
-        config.write_text(text, encoding="utf-8")
+    # The engine watches the config it was given, not the ones that config inherits.
+    watch = {"watch": [project.mkdocs_config.name]}
+    config.write_text(_derived_text(project, watch, parent=PREVIEW_NAV), encoding="utf-8")
     return config
+
+
+def write_preview_nav(project: Project, nav: Nav) -> None:
+    """Give the live preview ``nav``; the file is rewritten only when the nav changed."""
+    path = project.root / PREVIEW_NAV
+    text = _derived_text(project, _nav_settings(nav))
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+def remove_preview_config(project: Project) -> None:
+    """What the live preview wrote beside mkdocs.yml, once it stops."""
+    for name in (PREVIEW_CONFIG, PREVIEW_NAV):
+        (project.root / name).unlink(missing_ok=True)
 
 
 def require_engine(engine: str) -> None:
@@ -235,8 +259,9 @@ def _derived_config(project: Project, engine: str, settings: dict[str, Any]) -> 
         config.unlink(missing_ok=True)
 
 
-def _derived_text(project: Project, settings: dict[str, Any]) -> str:
-    derived = {"INHERIT": project.mkdocs_config.name, **settings}
+def _derived_text(project: Project, settings: dict[str, Any], parent: str = "") -> str:
+    """``settings`` over ``parent``, a config beside mkdocs.yml (by default mkdocs.yml)."""
+    derived = {"INHERIT": parent or project.mkdocs_config.name, **settings}
     return _DERIVED_HEADER + yaml.safe_dump(derived, sort_keys=False, allow_unicode=True)
 
 

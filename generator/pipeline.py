@@ -26,7 +26,7 @@ from typing import Any
 
 from generator.cache import FileMemo, GenerateCache
 from generator.corpus import Corpus, Parse, Parsed, load_corpus, parse_playbook, playbook_files
-from generator.engines import site_addresses, write_preview_config
+from generator.engines import site_addresses, write_preview_nav
 from generator.errors import ProblemsFound
 from generator.feed import site_feed
 from generator.history import History, read_history
@@ -131,17 +131,25 @@ def generate(project: Project, cache: GenerateCache | None = None) -> Generated:
     """
     with project_lock(project):
         corpus, warnings = load(project, cache=cache)
-        history, site_url = site_history(project)
-        written = render_and_write(project.output_dir, corpus, cache, history, site_url)
-    return Generated(corpus, warnings, written)
+        return _write_pages(project, corpus, warnings, cache)
 
 
 def preview(project: Project, cache: GenerateCache) -> Generated:
-    """What the live preview does on each save: generate, then hand the engine the
-    navigation, which changes when a playbook is added, removed, renamed or moved."""
-    generated = generate(project, cache)
-    write_preview_config(project, site_nav(generated.corpus, project.docs_dir))
-    return generated
+    """What the live preview does on each save: generate, handing the engine the navigation
+    first. It changes when a playbook is added, removed, renamed or moved, and the engine
+    must have it when it sees the new pages (see ``engines.PREVIEW_NAV``)."""
+    with project_lock(project):
+        corpus, warnings = load(project, cache=cache)
+        write_preview_nav(project, site_nav(corpus, project.docs_dir))
+        return _write_pages(project, corpus, warnings, cache)
+
+
+def _write_pages(
+    project: Project, corpus: Corpus, warnings: list[Problem], cache: GenerateCache | None
+) -> Generated:
+    history, site_url = site_history(project)
+    written = render_and_write(project.output_dir, corpus, cache, history, site_url)
+    return Generated(corpus, warnings, written)
 
 
 def build(

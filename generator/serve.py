@@ -22,6 +22,7 @@ from generator.engines import (
     ConfigUnreadable,
     engine_environment,
     read_config,
+    remove_preview_config,
     require_engine,
     write_preview_config,
 )
@@ -68,7 +69,7 @@ def serve(
         raise ServeFailed(f"cannot preview: {error}") from error
     # A plain SIGTERM would end us and orphan the MkDocs server: make it an interrupt.
     signal.signal(signal.SIGTERM, _interrupt)
-    config = write_preview_config(project, nav=None)  # regenerate() adds the nav
+    config = write_preview_config(project)  # regenerate() adds the nav
     regenerate()
     changed = PlaybookChanges()
     observer = Observer()
@@ -111,7 +112,7 @@ def serve(
             server.wait()
         observer.join(timeout=5)
         relay.join(timeout=5)
-        config.unlink(missing_ok=True)
+        remove_preview_config(project)
     if stopped_by_itself and server.returncode != 0:
         reason = last_words[-1] if last_words else f"exit code {server.returncode}"
         raise ServeFailed(f"the preview server stopped: {reason}")

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from watchdog.observers import Observer
 
-from generator.engines import PREVIEW_CONFIG
+from generator.cache import GenerateCache
+from generator.engines import PREVIEW_CONFIG, PREVIEW_NAV, write_preview_config
+from generator.pipeline import preview
+from generator.project import Project
 from generator.serve import PlaybookChanges
 from tests.support import fetch, free_port, wait_for
 
@@ -43,6 +46,29 @@ def test_serve_regenerates_on_yaml_edit(project):
         _, errors = server.communicate(timeout=30)
     assert "keeps the last good pages" in errors
     assert not (project / PREVIEW_CONFIG).exists(), "the preview's config outlived it"
+    assert not (project / PREVIEW_NAV).exists(), "the preview's nav outlived it"
+
+
+def test_a_save_that_changes_the_nav_changes_no_file_the_engine_watches_but_the_pages(project):
+    """MkDocs polls each path it watches on its own clock. With the nav in the config it
+    serves, a renamed playbook changed that config and docs/, MkDocs saw one change while
+    rebuilding for the other, and rebuilt the whole site twice. The nav now sits in a file
+    the served config inherits, written before the pages, so the pages start one rebuild
+    that reads the new nav."""
+    playbooks = Project(project)
+    served = write_preview_config(playbooks)
+    cache = GenerateCache()
+    preview(playbooks, cache)
+    before = served.read_bytes(), served.stat().st_mtime_ns
+    path = project / "playbooks" / "cloud-region-outage.yml"
+    path.write_text(path.read_text().replace("title: A cloud region goes down", "title: Zebra"))
+    generated = preview(playbooks, cache)
+    assert (served.read_bytes(), served.stat().st_mtime_ns) == before
+    nav = project / PREVIEW_NAV
+    assert "- Zebra: playbooks/infrastructure/cloud-region-outage/seller.md" in nav.read_text()
+    pages = [playbooks.output_dir / name for name in generated.written.written]
+    assert pages, "renaming a playbook rewrites the pages that list it"
+    assert nav.stat().st_mtime_ns <= min(page.stat().st_mtime_ns for page in pages)
 
 
 def start_serve(project: Path, port: int, *extra: str) -> subprocess.Popen[str]:
