@@ -48,10 +48,10 @@ PREVIEW_NAV = ".playbooks-preview-nav.yml"
 MkDocs polls each path it watches on its own half-second clock. When the nav sat in the
 config it serves, a save that changed the nav changed that file and docs/, and MkDocs often
 saw the second change while rebuilding for the first, then rebuilt the whole site again: 7
-rebuilds for 5 title edits, each edit's page showing after 7 s instead of 4. The engine
-reads this file on every rebuild without watching it, and the generator writes it before
-the pages: a change of nav always comes with changed pages (titles and order show on the
-section and list pages), and those start the one rebuild."""
+rebuilds for 5 title edits, and those two edits showed after 7.5 and 8 s instead of about
+5. The engine reads this file on every rebuild without watching it, and the generator
+writes it before the pages: a change of nav always comes with changed pages (titles and
+order show on the section and list pages), and those start the one rebuild."""
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _ZENSICAL_PROBLEM = re.compile(r"^(Warning|Error): (.+)$")
 _ZENSICAL_PLACE = re.compile(r"\[ (\S+):(\d+):(\d+) \]")
